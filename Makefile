@@ -1,0 +1,25 @@
+# activemodel: PGXS build.
+#
+#   make                     build the module
+#   make install             install it into the PostgreSQL found by PG_CONFIG
+#   make installcheck        run the pg_regress suites against a running server
+#
+# .ci/run builds with PG_CFLAGS="-Wall -Wextra -Werror -Wno-unused-parameter".
+
+MODULE_big = activemodel
+OBJS = $(patsubst %.c,%.o,$(sort $(wildcard src/*.c)))
+
+EXTENSION = activemodel
+DATA = $(sort $(wildcard sql/activemodel--*.sql))
+
+# every sql/<feature>.sql except the install and upgrade scripts
+REGRESS = $(sort $(basename $(notdir $(filter-out sql/activemodel--%,$(wildcard sql/*.sql)))))
+REGRESS_OPTS = --inputdir=. --load-extension=activemodel
+
+PG_CPPFLAGS = -I$(srcdir)/src
+
+EXTRA_CLEAN = test/fuzz/fuzz_typeid test/fuzz/corpus-run
+
+PG_CONFIG ?= pg_config
+PGXS := $(shell $(PG_CONFIG) --pgxs)
+include $(PGXS)

@@ -1,0 +1,61 @@
+/*-------------------------------------------------------------------------
+ *
+ * typeid.h
+ *	  The typeid type's in-memory layout, accessors and shared helpers.
+ *
+ * A typeid is a varlena holding the 16 UUID bytes followed by the prefix
+ * bytes (0-63, no terminator).  Stored with a short header it takes
+ * 1 + 16 + len(prefix) bytes.  Readers use the packed forms
+ * (PG_DETOAST_DATUM_PACKED, VARDATA_ANY) and never copy.
+ *
+ * IDENTIFICATION
+ *	  src/typeid.h
+ *
+ *-------------------------------------------------------------------------
+ */
+#ifndef ACTIVEMODEL_TYPEID_H
+#define ACTIVEMODEL_TYPEID_H
+
+#include "fmgr.h"
+#include "utils/uuid.h"
+
+#include "typeid_codec.h"
+
+typedef struct varlena TypeId;
+
+#define DatumGetTypeIdPP(X)		((TypeId *) PG_DETOAST_DATUM_PACKED(X))
+#define TypeIdPGetDatum(X)		PointerGetDatum(X)
+#define PG_GETARG_TYPEID_PP(n)	DatumGetTypeIdPP(PG_GETARG_DATUM(n))
+#define PG_RETURN_TYPEID_P(x)	PG_RETURN_POINTER(x)
+
+static inline const uint8 *
+typeid_uuid_bytes(const TypeId *t)
+{
+	return (const uint8 *) VARDATA_ANY(t);
+}
+
+static inline const char *
+typeid_prefix_bytes(const TypeId *t)
+{
+	return VARDATA_ANY(t) + TYPEID_UUID_BYTES;
+}
+
+static inline int
+typeid_prefix_length(const TypeId *t)
+{
+	return VARSIZE_ANY_EXHDR(t) - TYPEID_UUID_BYTES;
+}
+
+/* typeid_io.c */
+extern TypeId *typeid_build(const char *prefix, int prefix_len,
+							const uint8 *uuid);
+extern void typeid_check_prefix_param(const char *prefix, int prefix_len);
+extern TypeId *typeid_from_cstring(const char *str, int len);
+
+/* typeid_ops.c */
+extern int	typeid_compare(const TypeId *a, const TypeId *b);
+
+/* typeid_generate.c */
+extern void uuidv7_generate(uint8 *uuid);
+
+#endif							/* ACTIVEMODEL_TYPEID_H */
