@@ -49,11 +49,11 @@ typeid_compare(const TypeId *a, const TypeId *b)
 	int			cmp;
 
 	cmp = memcmp(typeid_prefix_bytes(a), typeid_prefix_bytes(b), Min(alen, blen));
-	if (cmp != 0)
-		return cmp;
-	if (alen != blen)
-		return (alen < blen) ? -1 : 1;
-	return memcmp(typeid_uuid_bytes(a), typeid_uuid_bytes(b), TYPEID_UUID_BYTES);
+	if (cmp == 0 && alen != blen)
+		cmp = alen - blen;
+	if (cmp == 0)
+		cmp = memcmp(typeid_uuid_bytes(a), typeid_uuid_bytes(b), TYPEID_UUID_BYTES);
+	return (cmp > 0) - (cmp < 0);
 }
 
 /* Equality is equality of the byte images. */

@@ -1,0 +1,57 @@
+--
+-- UUIDv7 generation: typeid_generate() and uuid_generate_v7().
+--
+
+-- 100k IDs in one statement: strictly increasing, distinct, version 7,
+-- RFC variant, timestamps close to now
+CREATE TEMP TABLE generated AS
+SELECT n, typeid_generate('user') AS id FROM generate_series(1, 100000) n;
+SELECT count(*) AS ids,
+	   count(DISTINCT id) AS distinct_ids,
+	   count(*) FILTER (WHERE prev IS NOT NULL AND id <= prev) AS not_increasing,
+	   count(*) FILTER (WHERE substr(typeid_uuid(id)::text, 15, 1) <> '7') AS not_version_7,
+	   count(*) FILTER (WHERE substr(typeid_uuid(id)::text, 20, 1) NOT IN ('8', '9', 'a', 'b')) AS not_rfc_variant,
+	   count(*) FILTER (WHERE typeid_prefix(id) <> 'user') AS wrong_prefix,
+	   count(*) FILTER (WHERE typeid_timestamp(id) NOT BETWEEN now() - interval '1 minute'
+														   AND clock_timestamp() + interval '1 minute') AS far_from_now,
+	   count(DISTINCT substr(typeid_uuid(id)::text, 20)) AS distinct_random_parts
+FROM (SELECT id, lag(id) OVER (ORDER BY n) AS prev FROM generated) s;
+
+-- the same for plain UUIDs
+CREATE TEMP TABLE generated_uuid AS
+SELECT n, uuid_generate_v7() AS u FROM generate_series(1, 100000) n;
+SELECT count(*) AS ids,
+	   count(DISTINCT u) AS distinct_ids,
+	   count(*) FILTER (WHERE prev IS NOT NULL AND u <= prev) AS not_increasing,
+	   count(*) FILTER (WHERE uuid_v7_timestamp(u) IS NULL) AS not_v7
+FROM (SELECT u, lag(u) OVER (ORDER BY n) AS prev FROM generated_uuid) s;
+
+-- increasing across statements and across the two functions, which share
+-- one per-backend clock
+SELECT typeid_generate('user') AS a \gset
+SELECT uuid_generate_v7() AS b \gset
+SELECT typeid_generate('user') AS c \gset
+SELECT :'a'::typeid < :'c'::typeid AS typeid_increases,
+	   typeid_uuid(:'a') < :'b'::uuid AND :'b'::uuid < typeid_uuid(:'c') AS shared_clock;
+
+-- the last generated of one statement sorts before the first of the next
+SELECT max(id) AS last_of_first FROM generated \gset
+SELECT :'last_of_first'::typeid < typeid_generate('user') AS later_statement_sorts_after;
+
+-- the empty prefix by default; the prefix is checked
+SELECT typeid_prefix(typeid_generate()) = '' AS default_prefix_is_empty,
+	   length(typeid_generate()::text) AS length_without_prefix,
+	   length(typeid_generate(repeat('z', 63))::text) AS length_with_longest_prefix;
+SELECT typeid_generate('User');
+SELECT typeid_generate('_user');
+SELECT typeid_generate(repeat('z', 64));
+SELECT :'LAST_ERROR_SQLSTATE' AS sqlstate;
+
+-- generated IDs work as a column default
+CREATE TABLE generated_default (id typeid PRIMARY KEY DEFAULT typeid_generate('user'), n int);
+INSERT INTO generated_default (n) SELECT g FROM generate_series(1, 1000) g;
+SELECT count(*), count(DISTINCT id), bool_and(typeid_prefix(id) = 'user') AS prefixed,
+	   (SELECT array_agg(n ORDER BY id) FROM generated_default) =
+	   (SELECT array_agg(n ORDER BY n) FROM generated_default) AS id_order_is_insert_order
+FROM generated_default;
+DROP TABLE generated_default;
