@@ -1,0 +1,30 @@
+-- activemodel demo: the typeid type
+CREATE EXTENSION activemodel;
+
+CREATE TABLE users (
+	id typeid PRIMARY KEY DEFAULT typeid_generate('user'),
+	email text NOT NULL
+);
+INSERT INTO users (email) VALUES ('ada@example.com'), ('grace@example.com') RETURNING *;
+
+-- parts of an ID, and its creation time (UUIDv7)
+SELECT id, typeid_prefix(id), typeid_uuid(id), typeid_timestamp(id) IS NOT NULL AS has_time
+FROM users ORDER BY id;
+
+-- a 21-byte value on disk (text would take 32, uuid 16)
+SELECT pg_column_size(id) FROM users LIMIT 1;
+
+-- encode any UUID, and decode the spec's example
+SELECT typeid_from_uuid('user', '01890a5d-ac96-774b-bcce-b302099a8057');
+SELECT typeid_uuid('prefix_01h455vb4pex5vsknk084sn02q'),
+	   typeid_timestamp('prefix_01h455vb4pex5vsknk084sn02q');
+
+-- time-range scans use the primary key
+EXPLAIN (COSTS OFF)
+SELECT * FROM users
+WHERE id >= typeid_min_at('user', now() - interval '1 hour')
+  AND id < typeid_min_at('user', now() + interval '1 hour');
+
+-- invalid input says why
+SELECT 'user_01H455VB4PEX5VSKNK084SN02Q'::typeid;
+SELECT typeid_is_valid('user_01H455VB4PEX5VSKNK084SN02Q');
