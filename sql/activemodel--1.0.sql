@@ -3,6 +3,12 @@
 -- complain if script is sourced in psql, rather than via CREATE EXTENSION
 \echo Use "CREATE EXTENSION activemodel" to load this file. \quit
 
+-- Schema of the mixins, hooks and ActiveRecord helpers; the typeid type and
+-- its functions live in the extension's own schema.
+CREATE SCHEMA am;
+COMMENT ON SCHEMA am IS 'activemodel mixins, lifecycle hooks and ActiveRecord helpers';
+GRANT USAGE ON SCHEMA am TO PUBLIC;
+
 --
 -- The typeid type: TypeID spec v0.3, a prefix and a UUID.
 --

@@ -1,7 +1,8 @@
 /*-------------------------------------------------------------------------
  *
  * activemodel.c
- *	  Module entry point of the activemodel extension.
+ *	  Module entry point of the activemodel extension: registers the GUCs
+ *	  of every subsystem.
  *
  * IDENTIFICATION
  *	  src/activemodel.c
@@ -11,5 +12,20 @@
 #include "postgres.h"
 
 #include "fmgr.h"
+#include "utils/guc.h"
+
+#include "activemodel.h"
 
 PG_MODULE_MAGIC;
+
+void		_PG_init(void);
+
+/*
+ * Module load: each subsystem defines its GUCs, then the prefix is
+ * reserved so that misspelt activemodel.* settings are reported.
+ */
+void
+_PG_init(void)
+{
+	MarkGUCPrefixReserved(ACTIVEMODEL_GUC_PREFIX);
+}

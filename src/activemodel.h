@@ -1,0 +1,18 @@
+/*-------------------------------------------------------------------------
+ *
+ * activemodel.h
+ *	  Module-wide declarations: the per-subsystem initialisers that
+ *	  _PG_init() calls.
+ *
+ * IDENTIFICATION
+ *	  src/activemodel.h
+ *
+ *-------------------------------------------------------------------------
+ */
+#ifndef ACTIVEMODEL_H
+#define ACTIVEMODEL_H
+
+/* prefix of every GUC of the extension */
+#define ACTIVEMODEL_GUC_PREFIX "activemodel"
+
+#endif							/* ACTIVEMODEL_H */
