@@ -9,6 +9,18 @@ CREATE SCHEMA am;
 COMMENT ON SCHEMA am IS 'activemodel mixins, lifecycle hooks and ActiveRecord helpers';
 GRANT USAGE ON SCHEMA am TO PUBLIC;
 
+-- Registry of typeid('prefix') type modifiers for prefixes longer than 6
+-- bytes, whose typmod is a hash (see src/typeid_typmod.c).  Written only by
+-- typeid_typmod_in(), as this table's owner; not dumped, because restoring
+-- the tables that use a prefix registers it again.
+CREATE TABLE am.typeid_prefixes (
+	typmod integer PRIMARY KEY,
+	prefix text NOT NULL UNIQUE
+);
+COMMENT ON TABLE am.typeid_prefixes IS 'typeid(''prefix'') type modifiers of prefixes longer than 6 bytes';
+REVOKE ALL ON am.typeid_prefixes FROM PUBLIC;
+GRANT SELECT ON am.typeid_prefixes TO PUBLIC;
+
 --
 -- The typeid type: TypeID spec v0.3, a prefix and a UUID.
 --
@@ -24,11 +36,23 @@ CREATE FUNCTION typeid_recv(internal, oid, integer) RETURNS typeid
 CREATE FUNCTION typeid_send(typeid) RETURNS bytea
 	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 
+-- The typmod is a pure function of the prefix.  typmod_in also records
+-- prefixes longer than 6 bytes in am.typeid_prefixes (core requires typmod
+-- input functions to be non-volatile, and the record is only a cache of that
+-- function's inverse), hence STABLE and PARALLEL UNSAFE.  Reading it back
+-- (typmod_out, the prefix check) stays IMMUTABLE like core's length casts.
+CREATE FUNCTION typeid_typmod_in(cstring[]) RETURNS integer
+	AS 'MODULE_PATHNAME' LANGUAGE C STABLE STRICT PARALLEL UNSAFE;
+CREATE FUNCTION typeid_typmod_out(integer) RETURNS cstring
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
 CREATE TYPE typeid (
 	INPUT = typeid_in,
 	OUTPUT = typeid_out,
 	RECEIVE = typeid_recv,
 	SEND = typeid_send,
+	TYPMOD_IN = typeid_typmod_in,
+	TYPMOD_OUT = typeid_typmod_out,
 	INTERNALLENGTH = VARIABLE,
 	ALIGNMENT = int4,
 	STORAGE = main,
@@ -198,7 +222,96 @@ COMMENT ON FUNCTION typeid_is_valid(text) IS 'whether a text is a valid typeid; 
 -- Casts.
 --
 
+CREATE FUNCTION typeid(typeid, integer, boolean) RETURNS typeid
+	AS 'MODULE_PATHNAME', 'typeid_enforce_typmod'
+	LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION typeid(typeid, integer, boolean) IS 'cast to typeid(''prefix''): checks the prefix, gives one to values without';
+
+CREATE CAST (typeid AS typeid) WITH FUNCTION typeid(typeid, integer, boolean) AS IMPLICIT;
 CREATE CAST (typeid AS text) WITH INOUT AS ASSIGNMENT;
 CREATE CAST (text AS typeid) WITH INOUT AS ASSIGNMENT;
 CREATE CAST (typeid AS uuid) WITH FUNCTION typeid_uuid(typeid);
 CREATE CAST (uuid AS typeid) WITH FUNCTION typeid(uuid) AS ASSIGNMENT;
+
+--
+-- The TypeID mixin.
+--
+
+CREATE FUNCTION am.add_typeid(tbl regclass, prefix text, col name DEFAULT 'id')
+RETURNS void
+LANGUAGE plpgsql
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+	rel_kind "char";
+	rel_owner oid;
+	col_type regtype;
+	target text;
+	bad text;
+BEGIN
+	SELECT c.relkind, c.relowner INTO rel_kind, rel_owner FROM pg_class c WHERE c.oid = tbl;
+	IF rel_kind NOT IN ('r', 'p') THEN
+		RAISE EXCEPTION '"%" is not a table', tbl
+			USING ERRCODE = 'wrong_object_type',
+				  HINT = 'am.add_typeid works on tables and partitioned tables.';
+	END IF;
+	IF NOT pg_has_role(rel_owner, 'USAGE') THEN
+		RAISE EXCEPTION 'must be owner of table %', tbl
+			USING ERRCODE = 'insufficient_privilege';
+	END IF;
+
+	-- the type modifier checks the prefix (and registers a long one)
+	target := format('@extschema@.typeid(%L)', prefix);
+	EXECUTE format('SELECT NULL::%s', target);
+
+	SELECT a.atttypid INTO col_type
+	FROM pg_attribute a
+	WHERE a.attrelid = tbl AND a.attname = col AND a.attnum > 0 AND NOT a.attisdropped;
+
+	IF NOT FOUND THEN
+		-- a volatile default gives every existing row its own ID
+		EXECUTE format('ALTER TABLE %s ADD COLUMN %I %s NOT NULL DEFAULT @extschema@.typeid_generate(%L)',
+					   tbl, col, target, prefix);
+	ELSE
+		IF col_type = 'uuid'::regtype THEN
+			EXECUTE format('ALTER TABLE %s ALTER COLUMN %I TYPE %s USING @extschema@.typeid_from_uuid(%L, %I)',
+						   tbl, col, target, prefix, col);
+		ELSIF col_type IN ('text'::regtype, 'character varying'::regtype, '@extschema@.typeid'::regtype) THEN
+			EXECUTE format('SELECT v FROM (SELECT %I::text AS v FROM %s) s
+							WHERE v IS NOT NULL AND NOT @extschema@.typeid_is_valid(v) LIMIT 1',
+						   col, tbl)
+				INTO bad;
+			IF bad IS NOT NULL THEN
+				RAISE EXCEPTION 'column "%" of table % holds values that are not typeids', col, tbl
+					USING ERRCODE = 'invalid_text_representation',
+						  DETAIL = format('For example %L.', bad);
+			END IF;
+			EXECUTE format('SELECT v FROM (SELECT %I::text AS v FROM %s) s
+							WHERE v IS NOT NULL
+							  AND @extschema@.typeid_prefix(v::@extschema@.typeid) NOT IN (%L, %L) LIMIT 1',
+						   col, tbl, prefix, '')
+				INTO bad;
+			IF bad IS NOT NULL THEN
+				RAISE EXCEPTION 'column "%" of table % holds typeids with prefixes other than "%"',
+								col, tbl, prefix
+					USING ERRCODE = 'invalid_parameter_value',
+						  DETAIL = format('For example %L.', bad),
+						  HINT = 'Values without a prefix take the column''s; change the others first.';
+			END IF;
+			EXECUTE format('ALTER TABLE %s ALTER COLUMN %I TYPE %s USING %I::text::@extschema@.typeid',
+						   tbl, col, target, col);
+		ELSE
+			RAISE EXCEPTION 'column "%" of table % is of type %', col, tbl, col_type
+				USING ERRCODE = 'datatype_mismatch',
+					  HINT = 'am.add_typeid converts columns of type uuid, text, character varying or typeid.';
+		END IF;
+		EXECUTE format('ALTER TABLE %s ALTER COLUMN %I SET DEFAULT @extschema@.typeid_generate(%L)',
+					   tbl, col, prefix);
+	END IF;
+
+	IF NOT EXISTS (SELECT FROM pg_constraint WHERE conrelid = tbl AND contype = 'p') THEN
+		EXECUTE format('ALTER TABLE %s ADD PRIMARY KEY (%I)', tbl, col);
+	END IF;
+END
+$$;
+COMMENT ON FUNCTION am.add_typeid(regclass, text, name) IS 'TypeID mixin: add or convert a typeid(''prefix'') column with a generating default, primary key when the table has none';

@@ -52,6 +52,9 @@ extern TypeId *typeid_build(const char *prefix, int prefix_len,
 extern void typeid_check_prefix_param(const char *prefix, int prefix_len);
 extern TypeId *typeid_from_cstring(const char *str, int len);
 
+/* typeid_typmod.c */
+extern TypeId *typeid_apply_typmod(TypeId *value, int32 typmod, FmgrInfo *flinfo);
+
 /* typeid_ops.c */
 extern int	typeid_compare(const TypeId *a, const TypeId *b);
 

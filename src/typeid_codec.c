@@ -285,3 +285,56 @@ typeid_describe_error(const TypeIdParse *result, char *buf, size_t buflen)
 			break;
 	}
 }
+
+/* digit of a prefix byte in the direct typmod encoding: 1..27 */
+static inline int
+typmod_digit(unsigned char c)
+{
+	return (c == '_') ? 27 : c - 'a' + 1;
+}
+
+int32_t
+typeid_prefix_typmod(const char *prefix, size_t len)
+{
+	uint32_t	value = 0;
+	size_t		i;
+
+	if (len <= TYPEID_TYPMOD_DIRECT_MAX_LEN)
+	{
+		for (i = 0; i < len; i++)
+			value = value * 28 + typmod_digit((unsigned char) prefix[i]);
+		return (int32_t) value;
+	}
+
+	/* 32-bit FNV-1a */
+	value = 2166136261u;
+	for (i = 0; i < len; i++)
+	{
+		value ^= (unsigned char) prefix[i];
+		value *= 16777619u;
+	}
+	return TYPEID_TYPMOD_HASHED + (int32_t) (value & 0x3FFFFFFF);
+}
+
+int
+typeid_typmod_direct_prefix(int32_t typmod, char out[TYPEID_TYPMOD_DIRECT_MAX_LEN])
+{
+	char		reversed[TYPEID_TYPMOD_DIRECT_MAX_LEN];
+	int			len = 0;
+	int			i;
+
+	if (!typeid_typmod_is_direct(typmod))
+		return -1;
+	while (typmod > 0)
+	{
+		int			digit = typmod % 28;
+
+		if (digit == 0 || len == TYPEID_TYPMOD_DIRECT_MAX_LEN)
+			return -1;
+		reversed[len++] = (digit == 27) ? '_' : (char) ('a' + digit - 1);
+		typmod /= 28;
+	}
+	for (i = 0; i < len; i++)
+		out[i] = reversed[len - 1 - i];
+	return len;
+}

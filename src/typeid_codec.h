@@ -82,4 +82,36 @@ extern size_t typeid_format(const char *prefix, size_t prefix_len,
 extern void typeid_describe_error(const TypeIdParse *result,
 								  char *buf, size_t buflen);
 
+/*
+ * Type modifiers of prefix-checked columns, typeid('user').
+ *
+ * The mapping prefix -> int32 typmod is a pure function of the prefix, so it
+ * is the same in every database and cluster.  Prefixes of up to 6 bytes are
+ * encoded exactly, as bijective base-28 numbers ('a'..'z' = 1..26, '_' = 27)
+ * below TYPEID_TYPMOD_DIRECT_LIMIT; longer ones map to TYPEID_TYPMOD_HASHED
+ * plus 30 bits of their FNV-1a hash, which the server keeps in a registry to
+ * turn them back into prefixes and to refuse a second prefix with the same
+ * number.
+ */
+#define TYPEID_TYPMOD_DIRECT_MAX_LEN	6
+#define TYPEID_TYPMOD_DIRECT_LIMIT		(INT32_C(1) << 29)
+#define TYPEID_TYPMOD_HASHED			(INT32_C(1) << 30)
+
+/* typmod of a valid, non-empty prefix */
+extern int32_t typeid_prefix_typmod(const char *prefix, size_t len);
+
+/* whether typmod holds the prefix itself (no registry needed) */
+static inline bool
+typeid_typmod_is_direct(int32_t typmod)
+{
+	return typmod > 0 && typmod < TYPEID_TYPMOD_DIRECT_LIMIT;
+}
+
+/*
+ * Decode a direct typmod into out (no NUL).  Returns the prefix length, or
+ * -1 when typmod is not a direct encoding of a prefix.
+ */
+extern int	typeid_typmod_direct_prefix(int32_t typmod,
+										char out[TYPEID_TYPMOD_DIRECT_MAX_LEN]);
+
 #endif							/* TYPEID_CODEC_H */

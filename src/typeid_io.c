@@ -85,15 +85,17 @@ typeid_check_prefix_param(const char *prefix, int prefix_len)
 }
 
 /*
- * typeid_in - text input.  The typmod argument is accepted for the
- * prefix-checked column form; the length-coercion cast enforces it.
+ * typeid_in - text input.  A typmod (from COPY into a typeid('prefix')
+ * column) is enforced here, since COPY applies no length coercion.
  */
 Datum
 typeid_in(PG_FUNCTION_ARGS)
 {
 	char	   *str = PG_GETARG_CSTRING(0);
+	int32		typmod = PG_GETARG_INT32(2);
+	TypeId	   *result = typeid_from_cstring(str, strlen(str));
 
-	PG_RETURN_TYPEID_P(typeid_from_cstring(str, strlen(str)));
+	PG_RETURN_TYPEID_P(typeid_apply_typmod(result, typmod, fcinfo->flinfo));
 }
 
 /*
@@ -122,8 +124,10 @@ typeid_recv(PG_FUNCTION_ARGS)
 	StringInfo	buf = (StringInfo) PG_GETARG_POINTER(0);
 	int			len = buf->len - buf->cursor;
 	const char *data = pq_getmsgbytes(buf, len);
+	int32		typmod = PG_GETARG_INT32(2);
+	TypeId	   *result = typeid_from_cstring(data, len);
 
-	PG_RETURN_TYPEID_P(typeid_from_cstring(data, len));
+	PG_RETURN_TYPEID_P(typeid_apply_typmod(result, typmod, fcinfo->flinfo));
 }
 
 /*

@@ -1,0 +1,174 @@
+--
+-- Prefix-checked columns: typeid('prefix'), and the TypeID mixin.
+--
+
+-- the modifier shows in format_type and \d; the numbers are a pure
+-- function of the prefix (the same in every database and cluster)
+CREATE TABLE tm_orgs (id typeid('org') PRIMARY KEY DEFAULT typeid_generate('org'));
+CREATE TABLE tm_users (
+	id typeid('user') PRIMARY KEY DEFAULT typeid_generate('user'),
+	org_id typeid('org') REFERENCES tm_orgs,
+	invoice typeid('invoice'),
+	any_id typeid
+);
+\d tm_users
+SELECT attname, format_type(atttypid, atttypmod), atttypmod
+FROM pg_attribute WHERE attrelid = 'tm_users'::regclass AND attnum > 0 ORDER BY attnum;
+SELECT format_type('typeid'::regtype, 1) AS a, format_type('typeid'::regtype, 55) AS a_,
+	   format_type('typeid'::regtype, 12271) AS org;
+-- 28 would be "a" followed by a zero digit, which no prefix has
+SELECT format_type('typeid'::regtype, 28);
+-- prefixes longer than 6 bytes are registered when first used
+SELECT typmod, prefix FROM am.typeid_prefixes ORDER BY prefix;
+
+-- bad modifiers
+SELECT NULL::typeid('a', 'b');
+SELECT NULL::typeid('');
+SELECT NULL::typeid('User');
+SELECT NULL::typeid(5);
+SELECT :'LAST_ERROR_SQLSTATE' AS sqlstate;
+CREATE TABLE tm_bad (id typeid());
+
+-- every path a value arrives by: the right prefix passes, none takes the
+-- column's, another raises 22023 and writes nothing
+INSERT INTO tm_orgs VALUES ('org_01h455vb4pex5vsknk084sn02q'), ('01h455vb4pex5vsknk084sn02r') RETURNING id;
+INSERT INTO tm_orgs VALUES ('01890a5d-ac96-774b-bcce-b302099a8099'::uuid) RETURNING id;
+INSERT INTO tm_orgs VALUES ('org_01h455vb4pex5vsknk084sn02s'), ('user_01h455vb4pex5vsknk084sn02t');
+SELECT :'LAST_ERROR_SQLSTATE' AS sqlstate;
+SELECT count(*) FROM tm_orgs;
+-- defaults
+INSERT INTO tm_users (org_id) VALUES ('org_01h455vb4pex5vsknk084sn02q');
+SELECT typeid_prefix(id), org_id FROM tm_users;
+CREATE TABLE tm_wrong_default (id typeid('user') DEFAULT typeid_generate('org'));
+INSERT INTO tm_wrong_default DEFAULT VALUES;
+CREATE TABLE tm_adopting_default (id typeid('user') DEFAULT typeid_generate());
+INSERT INTO tm_adopting_default DEFAULT VALUES;
+SELECT typeid_prefix(id) FROM tm_adopting_default;
+-- UPDATE
+UPDATE tm_users SET org_id = 'user_01h455vb4pex5vsknk084sn02q';
+UPDATE tm_users SET org_id = '01h455vb4pex5vsknk084sn02r' RETURNING org_id;
+-- foreign keys compare the adopted value
+UPDATE tm_users SET org_id = '01h455vb4pex5vsknk084sn0zz';
+-- prepared statement parameters, typed and untyped
+PREPARE tm_ins(typeid) AS INSERT INTO tm_users (id) VALUES ($1) RETURNING id;
+EXECUTE tm_ins('user_01h455vb4pex5vsknk084sn02a');
+EXECUTE tm_ins('01h455vb4pex5vsknk084sn02b');
+EXECUTE tm_ins('org_01h455vb4pex5vsknk084sn02c');
+PREPARE tm_ins_text(text) AS INSERT INTO tm_users (id) VALUES ($1) RETURNING id;
+EXECUTE tm_ins_text('org_01h455vb4pex5vsknk084sn02d');
+-- INSERT ... SELECT
+INSERT INTO tm_users (id) SELECT typeid_generate('org') FROM generate_series(1, 3);
+INSERT INTO tm_users (id, any_id) SELECT typeid_generate(), typeid_generate('org') FROM generate_series(1, 3);
+SELECT count(*) FILTER (WHERE typeid_prefix(id) = 'user') AS users,
+	   count(*) FILTER (WHERE typeid_prefix(any_id) = 'org') AS any_ids
+FROM tm_users;
+-- casts
+SELECT 'org_01h455vb4pex5vsknk084sn02q'::typeid('org'), '01h455vb4pex5vsknk084sn02q'::typeid('org'),
+	   CAST('01890a5d-ac96-774b-bcce-b302099a8057'::uuid AS typeid('org')),
+	   typeid_generate('org')::typeid('org') IS NOT NULL AS generated;
+SELECT 'org_01h455vb4pex5vsknk084sn02q'::typeid::typeid('user');
+SELECT 'org_01h455vb4pex5vsknk084sn02q'::typeid('user');
+SELECT ('org_01h455vb4pex5vsknk084sn02q'::text)::typeid('user');
+-- COPY FROM, text and binary
+\copy tm_users (id) FROM stdin
+01h455vb4pex5vsknk084sn03a
+user_01h455vb4pex5vsknk084sn03b
+\.
+\copy tm_users (id) FROM stdin
+user_01h455vb4pex5vsknk084sn03c
+org_01h455vb4pex5vsknk084sn03d
+\.
+\copy (SELECT 'org_01h455vb4pex5vsknk084sn03e'::typeid) TO 'results/typeid_typmod.bin' WITH (FORMAT binary)
+\copy tm_users (id) FROM 'results/typeid_typmod.bin' WITH (FORMAT binary)
+\copy (SELECT '01h455vb4pex5vsknk084sn03f'::typeid) TO 'results/typeid_typmod.bin' WITH (FORMAT binary)
+\copy tm_users (id) FROM 'results/typeid_typmod.bin' WITH (FORMAT binary)
+SELECT id FROM tm_users WHERE id::text LIKE 'user_01h455vb4pex5vsknk084sn03%' ORDER BY id;
+-- long (registered) prefixes
+INSERT INTO tm_users (id, invoice) VALUES (DEFAULT, 'invoice_01h455vb4pex5vsknk084sn02q'), (DEFAULT, '01h455vb4pex5vsknk084sn02r')
+RETURNING invoice;
+INSERT INTO tm_users (id, invoice) VALUES (DEFAULT, 'invoices_01h455vb4pex5vsknk084sn02q');
+-- equality and index scans work across typmods
+SET enable_seqscan = off;
+EXPLAIN (COSTS OFF) SELECT * FROM tm_users WHERE id = 'user_01h455vb4pex5vsknk084sn02a';
+RESET enable_seqscan;
+
+-- a collision between two long prefixes is refused where the second is used
+-- ("mgibvcxh" and "uookuhtqn" share FNV-1a bits)
+CREATE TABLE tm_first (id typeid('mgibvcxh'));
+CREATE TABLE tm_second (id typeid('uookuhtqn'));
+SELECT 'uookuhtqn_01h455vb4pex5vsknk084sn02q'::typeid('uookuhtqn');
+SELECT :'LAST_ERROR_SQLSTATE' AS sqlstate;
+SELECT typmod, prefix FROM am.typeid_prefixes ORDER BY prefix;
+
+-- read-only transactions: registered and short prefixes work, a new long
+-- one cannot be registered
+BEGIN READ ONLY;
+SELECT 'invoice_01h455vb4pex5vsknk084sn02q'::typeid('invoice'), 'x_01h455vb4pex5vsknk084sn02q'::typeid('x');
+SELECT format_type(atttypid, atttypmod) FROM pg_attribute WHERE attrelid = 'tm_users'::regclass AND attname = 'invoice';
+SELECT 'receipt_01h455vb4pex5vsknk084sn02q'::typeid('receipt');
+ROLLBACK;
+
+-- a registration rolled back with its transaction leaves nothing behind
+BEGIN;
+CREATE TABLE tm_rolled_back (id typeid('shipment'));
+SELECT count(*) FROM am.typeid_prefixes WHERE prefix = 'shipment';
+ROLLBACK;
+SELECT count(*) FROM am.typeid_prefixes WHERE prefix = 'shipment';
+
+--
+-- am.add_typeid
+--
+-- a new column: every existing row gets its own ID, and the primary key
+CREATE TABLE tm_posts (title text);
+INSERT INTO tm_posts VALUES ('a'), ('b');
+SELECT am.add_typeid('tm_posts', 'post');
+\d tm_posts
+SELECT count(DISTINCT id), bool_and(typeid_prefix(id) = 'post') FROM tm_posts;
+-- a uuid column keeps its UUIDs
+CREATE TABLE tm_items (id uuid PRIMARY KEY, n int);
+INSERT INTO tm_items VALUES ('01890a5d-ac96-774b-bcce-b302099a8057', 1);
+SELECT am.add_typeid('tm_items', 'item');
+SELECT * FROM tm_items;
+\d tm_items
+-- a text column with valid IDs: those without prefix take it
+CREATE TABLE tm_accounts (id text, n int);
+INSERT INTO tm_accounts VALUES ('01h455vb4pex5vsknk084sn02q', 1), ('acct_01h455vb4pex5vsknk084sn02r', 2);
+SELECT am.add_typeid('tm_accounts', 'account');
+SELECT am.add_typeid('tm_accounts', 'acct');
+SELECT * FROM tm_accounts ORDER BY n;
+\d tm_accounts
+-- a typeid column under another name, in a table that has a primary key
+CREATE TABLE tm_comments (n int PRIMARY KEY, ref typeid);
+INSERT INTO tm_comments VALUES (1, 'comment_01h455vb4pex5vsknk084sn02q');
+SELECT am.add_typeid('tm_comments', 'comment', 'ref');
+\d tm_comments
+-- errors
+CREATE TABLE tm_bad_text (id text);
+INSERT INTO tm_bad_text VALUES ('nope');
+SELECT am.add_typeid('tm_bad_text', 'x');
+CREATE TABLE tm_bad_type (id int);
+SELECT am.add_typeid('tm_bad_type', 'x');
+SELECT am.add_typeid('tm_bad_type', 'X', 'other');
+CREATE VIEW tm_view AS SELECT 1 AS id;
+SELECT am.add_typeid('tm_view', 'x');
+CREATE ROLE tm_stranger;
+GRANT ALL ON tm_posts TO tm_stranger;
+SET ROLE tm_stranger;
+SELECT am.add_typeid('tm_posts', 'x', 'other_id');
+SELECT :'LAST_ERROR_SQLSTATE' AS sqlstate;
+-- the registry is written only through the type modifier, which any user
+-- may use
+INSERT INTO am.typeid_prefixes VALUES (1, 'x');
+CREATE TEMP TABLE tm_stranger_table (id typeid('stranger'));
+SELECT prefix FROM am.typeid_prefixes WHERE prefix = 'stranger';
+DROP TABLE tm_stranger_table;
+RESET ROLE;
+-- nothing was changed by the failed calls
+SELECT count(*) FROM pg_attribute WHERE attrelid IN ('tm_bad_text'::regclass, 'tm_bad_type'::regclass, 'tm_posts'::regclass)
+	AND attname IN ('other', 'other_id') AND NOT attisdropped;
+SELECT format_type(atttypid, atttypmod) FROM pg_attribute WHERE attrelid = 'tm_bad_text'::regclass AND attname = 'id';
+
+DROP VIEW tm_view;
+DROP TABLE tm_users, tm_orgs, tm_wrong_default, tm_adopting_default, tm_first, tm_posts, tm_items,
+	tm_accounts, tm_comments, tm_bad_text, tm_bad_type;
+DROP ROLE tm_stranger;
