@@ -23,6 +23,10 @@
  * typeid_format() must write what the reference encoder writes, and
  * typeid_parse() must give back the same prefix and UUID.
  *
+ * As a prefix, it must get a type modifier that decodes back (up to 6 bytes)
+ * or lies in the hashed range (longer); as a number, it must decode to a
+ * prefix that maps back to it, or not decode at all.
+ *
  * A violation is reported on stderr and ends in abort(), which libFuzzer
  * records as a crash.  test/fuzz/run.sh builds and runs this target.
  *
@@ -373,6 +377,51 @@ prefix_byte(uint8_t b, bool at_end)
 }
 
 /*
+ * Property 3: the typmod of a valid prefix.  Short prefixes (up to 6
+ * bytes) are held in the typmod itself and must decode back; longer ones
+ * land in the hashed range, which never decodes as a short prefix.  Any
+ * typmod in the direct range either decodes to a valid prefix that maps
+ * back to it, or is refused.
+ */
+static void
+check_typmod(const uint8_t *data, size_t size)
+{
+	char		prefix[TYPEID_MAX_PREFIX_LEN];
+	char		decoded[TYPEID_TYPMOD_DIRECT_MAX_LEN];
+	size_t		prefix_len = size < TYPEID_MAX_PREFIX_LEN ? size : TYPEID_MAX_PREFIX_LEN;
+	size_t		i;
+	int32_t		typmod;
+	int32_t		raw = 0;
+	int			len;
+
+	for (i = 0; i < prefix_len; i++)
+		prefix[i] = prefix_byte(data[i], i == 0 || i == prefix_len - 1);
+	if (prefix_len > 0)
+	{
+		typmod = typeid_prefix_typmod(prefix, prefix_len);
+		len = typeid_typmod_direct_prefix(typmod, decoded);
+		if (prefix_len <= TYPEID_TYPMOD_DIRECT_MAX_LEN)
+		{
+			if (!typeid_typmod_is_direct(typmod) || len != (int) prefix_len ||
+				memcmp(decoded, prefix, prefix_len) != 0)
+				fail(data, size, "typmod %d of \"%.*s\" does not decode back",
+					 (int) typmod, (int) prefix_len, prefix);
+		}
+		else if (typmod < TYPEID_TYPMOD_HASHED || len != -1)
+			fail(data, size, "typmod %d of long prefix \"%.*s\" is not in the hashed range",
+				 (int) typmod, (int) prefix_len, prefix);
+	}
+
+	/* an arbitrary number, decoded */
+	for (i = 0; i < size && i < sizeof(raw); i++)
+		raw = (int32_t) (((uint32_t) raw << 8) | data[i]);
+	len = typeid_typmod_direct_prefix(raw, decoded);
+	if (len > 0 && typeid_prefix_typmod(decoded, len) != raw)
+		fail(data, size, "typmod %d decodes to \"%.*s\", which maps elsewhere",
+			 (int) raw, len, decoded);
+}
+
+/*
  * Property 2: the input as raw material for a (prefix, UUID) pair, which
  * must survive format and parse unchanged.
  */
@@ -427,5 +476,6 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	check_text(data, size);
 	check_roundtrip(data, size);
+	check_typmod(data, size);
 	return 0;
 }
