@@ -2,7 +2,7 @@
 CREATE EXTENSION activemodel;
 
 CREATE TABLE users (
-	id typeid PRIMARY KEY DEFAULT typeid_generate('user'),
+	id typeid('user') PRIMARY KEY DEFAULT typeid_generate('user'),
 	email text NOT NULL
 );
 INSERT INTO users (email) VALUES ('ada@example.com'), ('grace@example.com') RETURNING *;
@@ -24,6 +24,18 @@ EXPLAIN (COSTS OFF)
 SELECT * FROM users
 WHERE id >= typeid_min_at('user', now() - interval '1 hour')
   AND id < typeid_min_at('user', now() + interval '1 hour');
+
+-- a typeid('user') column takes only user_ IDs, and gives its prefix to
+-- IDs and UUIDs without one
+INSERT INTO users (id, email) VALUES ('org_01h455vb4pex5vsknk084sn02q', 'x@example.com');
+INSERT INTO users (id, email) VALUES ('01890a5d-ac96-774b-bcce-b302099a8057'::uuid, 'y@example.com') RETURNING id;
+
+-- the TypeID mixin gives an existing table a typeid primary key
+CREATE TABLE posts (title text);
+INSERT INTO posts VALUES ('hello'), ('world');
+SELECT am.add_typeid('posts', 'post');
+\d posts
+SELECT * FROM posts;
 
 -- invalid input says why
 SELECT 'user_01H455VB4PEX5VSKNK084SN02Q'::typeid;
