@@ -17,13 +17,30 @@
 #define ACTIVEMODEL_TYPEID_H
 
 #include "fmgr.h"
+#include "port/pg_bswap.h"
 #include "utils/uuid.h"
 
 #include "typeid_codec.h"
 
 typedef struct varlena TypeId;
 
-#define DatumGetTypeIdPP(X)		((TypeId *) PG_DETOAST_DATUM_PACKED(X))
+/*
+ * A typeid is at most 83 bytes, so it is never stored external and hardly
+ * ever compressed; only then is pg_detoast_datum_packed() called.  This
+ * keeps the comparison functions, called many times per index probe, free
+ * of out-of-line calls.
+ */
+static inline TypeId *
+typeid_datum_pp(Datum d)
+{
+	struct varlena *p = (struct varlena *) DatumGetPointer(d);
+
+	if (unlikely(VARATT_IS_EXTERNAL(p) || VARATT_IS_COMPRESSED(p)))
+		return (TypeId *) pg_detoast_datum_packed(p);
+	return (TypeId *) p;
+}
+
+#define DatumGetTypeIdPP(X)		typeid_datum_pp(X)
 #define TypeIdPGetDatum(X)		PointerGetDatum(X)
 #define PG_GETARG_TYPEID_PP(n)	DatumGetTypeIdPP(PG_GETARG_DATUM(n))
 #define PG_RETURN_TYPEID_P(x)	PG_RETURN_POINTER(x)
@@ -55,8 +72,40 @@ extern TypeId *typeid_from_cstring(const char *str, int len);
 /* typeid_typmod.c */
 extern TypeId *typeid_apply_typmod(TypeId *value, int32 typmod, FmgrInfo *flinfo);
 
-/* typeid_ops.c */
-extern int	typeid_compare(const TypeId *a, const TypeId *b);
+/*
+ * Three-way comparison: prefix bytes, then prefix length, then the UUID as
+ * two big-endian 64-bit words.  Prefixes are short and usually equal, so a
+ * byte loop beats memcmp's call.
+ */
+static inline int
+typeid_compare(const TypeId *a, const TypeId *b)
+{
+	int			alen = typeid_prefix_length(a);
+	int			blen = typeid_prefix_length(b);
+	const unsigned char *pa = (const unsigned char *) typeid_prefix_bytes(a);
+	const unsigned char *pb = (const unsigned char *) typeid_prefix_bytes(b);
+	int			n = Min(alen, blen);
+	int			i;
+	uint64		wa;
+	uint64		wb;
+
+	for (i = 0; i < n; i++)
+	{
+		if (pa[i] != pb[i])
+			return (pa[i] < pb[i]) ? -1 : 1;
+	}
+	if (alen != blen)
+		return (alen < blen) ? -1 : 1;
+
+	for (i = 0; i < TYPEID_UUID_BYTES; i += sizeof(uint64))
+	{
+		memcpy(&wa, typeid_uuid_bytes(a) + i, sizeof(uint64));
+		memcpy(&wb, typeid_uuid_bytes(b) + i, sizeof(uint64));
+		if (wa != wb)
+			return (pg_ntoh64(wa) < pg_ntoh64(wb)) ? -1 : 1;
+	}
+	return 0;
+}
 
 /* typeid_generate.c */
 extern void uuidv7_generate(uint8 *uuid);

@@ -20,7 +20,6 @@
 
 #include "common/hashfn.h"
 #include "lib/hyperloglog.h"
-#include "port/pg_bswap.h"
 #include "utils/sortsupport.h"
 
 #include "typeid.h"
@@ -37,24 +36,6 @@ PG_FUNCTION_INFO_V1(typeid_larger);
 PG_FUNCTION_INFO_V1(typeid_hash);
 PG_FUNCTION_INFO_V1(typeid_hash_extended);
 PG_FUNCTION_INFO_V1(typeid_sortsupport);
-
-/*
- * Three-way comparison of two typeids.
- */
-int
-typeid_compare(const TypeId *a, const TypeId *b)
-{
-	int			alen = typeid_prefix_length(a);
-	int			blen = typeid_prefix_length(b);
-	int			cmp;
-
-	cmp = memcmp(typeid_prefix_bytes(a), typeid_prefix_bytes(b), Min(alen, blen));
-	if (cmp == 0 && alen != blen)
-		cmp = alen - blen;
-	if (cmp == 0)
-		cmp = memcmp(typeid_uuid_bytes(a), typeid_uuid_bytes(b), TYPEID_UUID_BYTES);
-	return (cmp > 0) - (cmp < 0);
-}
 
 /* Equality is equality of the byte images. */
 static inline bool
