@@ -72,6 +72,10 @@ CREATE TABLE probe_uuid (id uuid);
 INSERT INTO probe_typeid SELECT id FROM shuffle ORDER BY r LIMIT {lookups};
 INSERT INTO probe_uuid SELECT id::uuid FROM shuffle ORDER BY r LIMIT {lookups};
 
+CREATE TABLE ins_typeid (id typeid);
+CREATE TABLE ins_typeid_user (id typeid('user'));
+CREATE TABLE ins_typeid_invoice (id typeid('invoice'));
+
 CREATE TABLE copy_typeid (id typeid);
 CREATE TABLE copy_uuid (id uuid);
 COPY ids_typeid TO {typeid_file};
@@ -286,6 +290,19 @@ def benchmarks(conn, scale):
         three_way(f"ORDER BY, {n:,} rows in random order",
                   f"SELECT id FROM rand_{{t}} ORDER BY id OFFSET {n}",
                   typeid_target=Target("<=", 1.25)),
+        TimedBenchmark(
+            f"INSERT of {n:,} generated rows, prefix-checked column",
+            Statement("typeid", f"INSERT INTO ins_typeid SELECT typeid_generate('user') "
+                                f"FROM generate_series(1, {n})", "TRUNCATE ins_typeid"),
+            [Comparison(Statement("typeid('user')",
+                                  f"INSERT INTO ins_typeid_user SELECT typeid_generate('user') "
+                                  f"FROM generate_series(1, {n})", "TRUNCATE ins_typeid_user"),
+                        Target("<=", 1.1)),
+             # a prefix longer than 6 bytes: its typmod is looked up once
+             Comparison(Statement("typeid('invoice')",
+                                  f"INSERT INTO ins_typeid_invoice SELECT typeid_generate('invoice') "
+                                  f"FROM generate_series(1, {n})", "TRUNCATE ins_typeid_invoice"),
+                        Target("<=", 1.1))]),
         TimedBenchmark(
             f"primary key lookups, {k:,} of {n:,} rows",
             Statement("uuid", "SELECT count(*) FROM probe_uuid JOIN ids_uuid USING (id)"),
