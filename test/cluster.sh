@@ -36,7 +36,7 @@ case "$cmd" in
 			-o "$opts" start >/dev/null
 		;;
 	stop)
-		if [ -d "$dir/data" ]; then
+		if [ -f "$dir/data/postmaster.pid" ]; then
 			as_owner "$bindir/pg_ctl" -D "$dir/data" -m fast -w stop >/dev/null || true
 		fi
 		;;

@@ -11,7 +11,7 @@ make -s install PG_CONFIG="$PG_CONFIG" >/dev/null
 
 work=$(mktemp -d /tmp/activemodel-demo.XXXXXX)
 chmod 755 "$work"
-trap 'test/cluster.sh stop "$work/pg"; rm -rf "$work"' EXIT
+trap 'test/cluster.sh stop "$work/pg" >/dev/null 2>&1; rm -rf "$work"' EXIT
 port=${DEMO_PORT:-54321}
 test/cluster.sh start "$work/pg" "$port"
 
