@@ -315,3 +315,95 @@ BEGIN
 END
 $$;
 COMMENT ON FUNCTION am.add_typeid(regclass, text, name) IS 'TypeID mixin: add or convert a typeid(''prefix'') column with a generating default, primary key when the table has none';
+-- Lifecycle hooks: Rails-style callbacks registered per table and run by one
+-- C dispatch trigger per table and timing.  See src/hooks_registry.c for the
+-- security model.
+--
+
+-- The registry.  A hook function is kept by schema, name and number of
+-- arguments (its argument types are the table's row type), not as
+-- regprocedure, which pg_upgrade refuses in user tables.  pg_dump dumps the
+-- rows (tbl as a name); only am.add_hook and am.remove_hook write them.
+CREATE TABLE am.hook_registry (
+	tbl regclass NOT NULL,
+	event text NOT NULL CONSTRAINT hook_registry_event_check CHECK (event IN (
+		'before_save', 'before_create', 'before_update', 'before_destroy',
+		'after_create', 'after_update', 'after_save', 'after_destroy',
+		'after_commit', 'after_create_commit', 'after_update_commit',
+		'after_destroy_commit')),
+	fn_schema name NOT NULL,
+	fn_name name NOT NULL,
+	fn_nargs smallint NOT NULL CONSTRAINT hook_registry_fn_nargs_check CHECK (fn_nargs IN (1, 2)),
+	priority integer NOT NULL DEFAULT 100,
+	PRIMARY KEY (tbl, event, fn_schema, fn_name, fn_nargs)
+);
+SELECT pg_catalog.pg_extension_config_dump('am.hook_registry', '');
+REVOKE ALL ON am.hook_registry FROM PUBLIC;
+GRANT SELECT ON am.hook_registry TO PUBLIC;
+COMMENT ON TABLE am.hook_registry IS 'lifecycle hooks; change with am.add_hook and am.remove_hook, read am.hooks';
+
+CREATE VIEW am.hooks AS
+SELECT r.tbl AS "table",
+	   r.event,
+	   p.oid::pg_catalog.regprocedure AS "function",
+	   r.priority
+FROM am.hook_registry r
+LEFT JOIN pg_catalog.pg_class c ON c.oid = r.tbl
+LEFT JOIN pg_catalog.pg_namespace n ON n.nspname = r.fn_schema
+LEFT JOIN pg_catalog.pg_proc p
+	   ON p.pronamespace = n.oid AND p.proname = r.fn_name
+	  AND p.proargtypes = pg_catalog.array_to_string(pg_catalog.array_fill(c.reltype, ARRAY[r.fn_nargs::integer]), ' ')::pg_catalog.oidvector
+ORDER BY r.tbl::pg_catalog.text,
+		 pg_catalog.array_position(ARRAY[
+			'before_save', 'before_create', 'before_update', 'before_destroy',
+			'after_create', 'after_update', 'after_save', 'after_destroy',
+			'after_create_commit', 'after_update_commit', 'after_destroy_commit',
+			'after_commit'], r.event),
+		 r.priority, r.fn_name, r.fn_schema, r.fn_nargs;
+GRANT SELECT ON am.hooks TO PUBLIC;
+COMMENT ON VIEW am.hooks IS 'lifecycle hooks by table, in the order they run';
+
+CREATE FUNCTION am.add_hook(tbl regclass, event text, fn regprocedure, priority integer DEFAULT 100)
+	RETURNS void
+	AS 'MODULE_PATHNAME', 'hooks_add' LANGUAGE C VOLATILE;
+COMMENT ON FUNCTION am.add_hook(regclass, text, regprocedure, integer) IS
+	'run fn(new row [, old row]) at event for every row of tbl; lower priority runs first';
+
+CREATE FUNCTION am.remove_hook(tbl regclass, event text, fn regprocedure)
+	RETURNS boolean
+	AS 'MODULE_PATHNAME', 'hooks_remove' LANGUAGE C VOLATILE;
+COMMENT ON FUNCTION am.remove_hook(regclass, text, regprocedure) IS
+	'unregister a hook; false if it was not registered';
+
+CREATE FUNCTION am.hooks_dispatch() RETURNS trigger
+	AS 'MODULE_PATHNAME', 'hooks_dispatch' LANGUAGE C;
+COMMENT ON FUNCTION am.hooks_dispatch() IS
+	'trigger that runs the hooks of the table named by its argument';
+
+CREATE FUNCTION am.hooks_enabled() RETURNS boolean
+	AS 'MODULE_PATHNAME', 'hooks_enabled_fn' LANGUAGE C STABLE PARALLEL SAFE;
+COMMENT ON FUNCTION am.hooks_enabled() IS 'the activemodel.hooks setting';
+
+CREATE FUNCTION am.hook_event() RETURNS text
+	AS 'MODULE_PATHNAME', 'hook_event' LANGUAGE C STABLE PARALLEL RESTRICTED;
+COMMENT ON FUNCTION am.hook_event() IS 'event of the hook running now; NULL outside hooks';
+
+CREATE FUNCTION am.hook_operation() RETURNS text
+	AS 'MODULE_PATHNAME', 'hook_operation' LANGUAGE C STABLE PARALLEL RESTRICTED;
+COMMENT ON FUNCTION am.hook_operation() IS
+	'write that fired the hook running now: create, update or destroy; NULL outside hooks';
+
+-- Event triggers keeping the registry in step with drops and renames.
+CREATE FUNCTION am.hooks_ddl_trigger() RETURNS event_trigger
+	AS 'MODULE_PATHNAME', 'hooks_ddl_trigger' LANGUAGE C;
+COMMENT ON FUNCTION am.hooks_ddl_trigger() IS
+	'event trigger: forget hooks of dropped tables and functions, follow renames';
+
+CREATE EVENT TRIGGER am_hooks_drop ON sql_drop
+	EXECUTE FUNCTION am.hooks_ddl_trigger();
+CREATE EVENT TRIGGER am_hooks_rename_start ON ddl_command_start
+	WHEN TAG IN ('ALTER FUNCTION', 'ALTER ROUTINE', 'ALTER TABLE', 'ALTER SCHEMA', 'ALTER EXTENSION')
+	EXECUTE FUNCTION am.hooks_ddl_trigger();
+CREATE EVENT TRIGGER am_hooks_rename_end ON ddl_command_end
+	WHEN TAG IN ('ALTER FUNCTION', 'ALTER ROUTINE', 'ALTER TABLE', 'ALTER SCHEMA', 'ALTER EXTENSION')
+	EXECUTE FUNCTION am.hooks_ddl_trigger();

@@ -27,5 +27,6 @@ void		_PG_init(void);
 void
 _PG_init(void)
 {
+	hooks_init();
 	MarkGUCPrefixReserved(ACTIVEMODEL_GUC_PREFIX);
 }

@@ -15,4 +15,6 @@
 /* prefix of every GUC of the extension */
 #define ACTIVEMODEL_GUC_PREFIX "activemodel"
 
+extern void hooks_init(void);
+
 #endif							/* ACTIVEMODEL_H */
