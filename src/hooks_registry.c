@@ -716,7 +716,8 @@ hooks_check_function(Oid relid, const char *relname, HookEvent event, Oid fn)
 	if (isAnyTempNamespace(proc->pronamespace))
 		ereport(ERROR,
 				(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
-				 errmsg("cannot use temporary function %s as a hook", fnname),
+				 errmsg("cannot use temporary function %s as a hook",
+						quote_identifier(NameStr(proc->proname))),
 				 errdetail("The registry of hooks outlives the session, and temporary functions do not.")));
 
 	aclresult = pg_proc_aclcheck(fn, GetUserId(), ACL_EXECUTE);

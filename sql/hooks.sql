@@ -1,0 +1,493 @@
+--
+-- Lifecycle hooks: am.add_hook, am.remove_hook, am.hooks and the dispatch
+-- triggers.  A log table records every hook call.
+--
+
+CREATE TABLE hk_users (id int PRIMARY KEY, name text, email text, updated_at timestamptz);
+CREATE TABLE hk_log (n serial, fn text, event text, op text, new text, old text);
+
+-- One logging hook per signature: before hooks return the row, after hooks
+-- return nothing.  am.hook_event() and am.hook_operation() say what fired.
+CREATE FUNCTION hk_before(new hk_users, old hk_users) RETURNS hk_users
+LANGUAGE plpgsql AS $$
+BEGIN
+	INSERT INTO hk_log (fn, event, op, new, old)
+	VALUES ('hk_before', am.hook_event(), am.hook_operation(), new::text, old::text);
+	RETURN new;
+END
+$$;
+CREATE FUNCTION hk_after(new hk_users, old hk_users) RETURNS void
+LANGUAGE plpgsql AS $$
+BEGIN
+	INSERT INTO hk_log (fn, event, op, new, old)
+	VALUES ('hk_after', am.hook_event(), am.hook_operation(), new::text, old::text);
+END
+$$;
+CREATE VIEW hk_calls AS SELECT fn, event, op, new, old FROM hk_log ORDER BY n;
+
+-- no hooks, no triggers
+SELECT count(*) FROM pg_trigger WHERE tgrelid = 'hk_users'::regclass;
+
+-- register every event; the view lists them in the order they run
+SELECT am.add_hook('hk_users', e, 'hk_before(hk_users, hk_users)')
+FROM unnest(ARRAY['before_save', 'before_create', 'before_update', 'before_destroy']) AS e;
+SELECT am.add_hook('hk_users', e, 'hk_after(hk_users, hk_users)')
+FROM unnest(ARRAY['after_commit', 'after_create', 'after_update', 'after_save', 'after_destroy',
+				  'after_create_commit', 'after_update_commit', 'after_destroy_commit']) AS e;
+SELECT * FROM am.hooks;
+
+-- one trigger per timing, named so that a BEFORE trigger am_timestamps runs
+-- after the before hooks
+SELECT tgname, pg_get_triggerdef(oid) FROM pg_trigger
+WHERE tgrelid = 'hk_users'::regclass ORDER BY tgname;
+
+--
+-- Order, as Rails: create, update, destroy; the *_commit events at COMMIT
+-- (here the end of each autocommitted statement), the specific one first.
+--
+INSERT INTO hk_users (id, name, email) VALUES (1, 'Ann', 'ann@example.com');
+SELECT * FROM hk_calls;
+TRUNCATE hk_log;
+UPDATE hk_users SET name = 'Anna' WHERE id = 1;
+SELECT * FROM hk_calls;
+TRUNCATE hk_log;
+DELETE FROM hk_users WHERE id = 1;
+SELECT * FROM hk_calls;
+TRUNCATE hk_log;
+
+-- commit hooks wait for COMMIT, after every statement of the transaction
+BEGIN;
+INSERT INTO hk_users (id, name) VALUES (2, 'Bob');
+UPDATE hk_users SET name = 'Bobby' WHERE id = 2;
+SELECT event, op FROM hk_calls WHERE event LIKE '%commit';
+COMMIT;
+SELECT event, op, new FROM hk_calls WHERE event LIKE '%commit';
+TRUNCATE hk_log;
+
+-- ... and never come after ROLLBACK
+BEGIN;
+INSERT INTO hk_users (id, name) VALUES (3, 'Cy');
+ROLLBACK;
+SELECT count(*) FROM hk_log;
+
+-- back to the hooks under test
+SELECT am.remove_hook('hk_users', event, "function")
+FROM am.hooks WHERE "table" = 'hk_users'::regclass;
+SELECT count(*) FROM pg_trigger WHERE tgrelid = 'hk_users'::regclass;
+DELETE FROM hk_users;
+
+--
+-- Within an event: priority, then function name.
+--
+CREATE FUNCTION hk_named(new hk_users, fn text) RETURNS hk_users
+LANGUAGE plpgsql AS $$
+BEGIN
+	INSERT INTO hk_log (fn, event, op, new) VALUES (fn, am.hook_event(), am.hook_operation(), new::text);
+	RETURN new;
+END
+$$;
+CREATE FUNCTION hk_b(new hk_users) RETURNS hk_users LANGUAGE sql AS $$ SELECT hk_named(new, 'hk_b') $$;
+CREATE FUNCTION hk_a(new hk_users) RETURNS hk_users LANGUAGE sql AS $$ SELECT hk_named(new, 'hk_a') $$;
+CREATE FUNCTION hk_z(new hk_users) RETURNS hk_users LANGUAGE sql AS $$ SELECT hk_named(new, 'hk_z') $$;
+CREATE FUNCTION hk_late(new hk_users) RETURNS hk_users LANGUAGE sql AS $$ SELECT hk_named(new, 'hk_late') $$;
+SELECT am.add_hook('hk_users', 'before_save', 'hk_b(hk_users)');
+SELECT am.add_hook('hk_users', 'before_save', 'hk_a(hk_users)');
+SELECT am.add_hook('hk_users', 'before_save', 'hk_z(hk_users)', priority => 10);
+SELECT am.add_hook('hk_users', 'before_create', 'hk_late(hk_users)', priority => -5);
+SELECT * FROM am.hooks WHERE "table" = 'hk_users'::regclass;
+INSERT INTO hk_users (id, name) VALUES (1, 'Ann');
+SELECT fn, event FROM hk_calls;
+TRUNCATE hk_log;
+
+--
+-- A before hook's row goes to the next hook and to the write; after hooks
+-- see what was written.
+--
+CREATE FUNCTION hk_lower_email(new hk_users) RETURNS hk_users
+LANGUAGE plpgsql AS $$
+BEGIN
+	new.email := lower(new.email);
+	RETURN new;
+END
+$$;
+SELECT am.add_hook('hk_users', 'before_save', 'hk_lower_email(hk_users)', priority => 0);
+SELECT am.add_hook('hk_users', 'after_save', 'hk_after(hk_users, hk_users)');
+INSERT INTO hk_users (id, name, email) VALUES (2, 'Bob', 'BOB@Example.COM');
+UPDATE hk_users SET email = 'Robert@Example.COM' WHERE id = 2;
+SELECT * FROM hk_users ORDER BY id;
+SELECT fn, event, new FROM hk_calls;
+TRUNCATE hk_log;
+
+--
+-- NULL from a before hook skips the row: no later hook, no write, no after
+-- hook.  The other rows of the statement go on.
+--
+CREATE FUNCTION hk_skip_nobody(new hk_users) RETURNS hk_users
+LANGUAGE plpgsql AS $$
+BEGIN
+	IF new.name = 'nobody' THEN
+		RETURN NULL;
+	END IF;
+	RETURN new;
+END
+$$;
+SELECT am.add_hook('hk_users', 'before_save', 'hk_skip_nobody(hk_users)', priority => 5);
+INSERT INTO hk_users (id, name) VALUES (3, 'nobody'), (4, 'Dee');
+SELECT id, name FROM hk_users ORDER BY id;
+SELECT fn, event, new FROM hk_calls;
+TRUNCATE hk_log;
+UPDATE hk_users SET name = 'nobody' WHERE id = 4;
+SELECT id, name FROM hk_users ORDER BY id;
+TRUNCATE hk_log;
+
+--
+-- Raising in a hook aborts the statement with the hook's error: nothing is
+-- written, not even by the hooks that ran before.
+--
+CREATE FUNCTION hk_boom(new hk_users) RETURNS hk_users
+LANGUAGE plpgsql AS $$
+BEGIN
+	IF new.name = 'boom' THEN
+		RAISE EXCEPTION 'no boom allowed' USING ERRCODE = 'check_violation', HINT = 'Pick another name.';
+	END IF;
+	RETURN new;
+END
+$$;
+SELECT am.add_hook('hk_users', 'before_create', 'hk_boom(hk_users)');
+INSERT INTO hk_users (id, name) VALUES (5, 'Eve'), (6, 'boom');
+SELECT :'LAST_ERROR_SQLSTATE' AS sqlstate;
+SELECT id, name FROM hk_users ORDER BY id;
+SELECT count(*) FROM hk_log;
+-- an error in an after hook aborts the statement too
+CREATE FUNCTION hk_after_boom(new hk_users) RETURNS void
+LANGUAGE plpgsql AS $$
+BEGIN
+	RAISE EXCEPTION 'after_save failed for %', new.name;
+END
+$$;
+SELECT am.add_hook('hk_users', 'after_save', 'hk_after_boom(hk_users)');
+UPDATE hk_users SET name = 'Ann B.' WHERE id = 1;
+SELECT :'LAST_ERROR_SQLSTATE' AS sqlstate;
+SELECT id, name FROM hk_users ORDER BY id;
+SELECT am.remove_hook('hk_users', 'after_save', 'hk_after_boom(hk_users)');
+TRUNCATE hk_log;
+
+--
+-- activemodel.hooks = off skips every hook, as Rails' skipping methods do.
+--
+SET activemodel.hooks = off;
+INSERT INTO hk_users (id, name, email) VALUES (7, 'nobody', 'UPPER@CASE');
+SELECT id, name, email FROM hk_users WHERE id = 7;
+SELECT count(*) FROM hk_log;
+RESET activemodel.hooks;
+SHOW activemodel.hooks;
+-- after and commit hooks follow the setting at the time of the write
+SELECT am.add_hook('hk_users', 'after_commit', 'hk_after(hk_users, hk_users)');
+BEGIN;
+UPDATE hk_users SET name = 'written with hooks' WHERE id = 7;
+SET LOCAL activemodel.hooks = off;
+UPDATE hk_users SET name = 'written without hooks' WHERE id = 2;
+COMMIT;
+SELECT fn, event, new FROM hk_calls;
+TRUNCATE hk_log;
+-- an error in a commit hook makes COMMIT fail: the transaction rolls back
+CREATE FUNCTION hk_commit_boom(new hk_users) RETURNS void
+LANGUAGE plpgsql AS $$
+BEGIN
+	IF new.name = 'doomed' THEN
+		RAISE EXCEPTION 'cannot commit %', new.name USING ERRCODE = 'integrity_constraint_violation';
+	END IF;
+END
+$$;
+SELECT am.add_hook('hk_users', 'after_update_commit', 'hk_commit_boom(hk_users)');
+BEGIN;
+UPDATE hk_users SET name = 'doomed' WHERE id = 4;
+SELECT name FROM hk_users WHERE id = 4;
+COMMIT;
+SELECT :'LAST_ERROR_SQLSTATE' AS sqlstate;
+SELECT name FROM hk_users WHERE id = 4;
+SELECT count(*) FROM hk_log;
+SELECT am.remove_hook('hk_users', 'after_update_commit', 'hk_commit_boom(hk_users)');
+
+--
+-- Registration errors: each with its SQLSTATE and a hint.
+--
+CREATE FUNCTION pg_temp.try(stmt text, OUT state text, OUT message text, OUT hint text)
+LANGUAGE plpgsql AS $$
+BEGIN
+	EXECUTE stmt;
+	state := '00000';
+EXCEPTION WHEN others THEN
+	GET STACKED DIAGNOSTICS state = RETURNED_SQLSTATE, message = MESSAGE_TEXT,
+							hint = PG_EXCEPTION_HINT;
+END
+$$;
+
+-- an unknown event lists the valid ones
+SELECT am.add_hook('hk_users', 'before_commit', 'hk_a(hk_users)');
+SELECT :'LAST_ERROR_SQLSTATE' AS sqlstate;
+-- a hook takes (row) or (row, row) of the table
+CREATE FUNCTION hk_wrong_args(n integer) RETURNS void LANGUAGE sql AS $$ SELECT $$;
+SELECT am.add_hook('hk_users', 'after_create', 'hk_wrong_args(integer)');
+SELECT :'LAST_ERROR_SQLSTATE' AS sqlstate;
+-- a before hook returns the row
+SELECT am.add_hook('hk_users', 'before_save', 'hk_after(hk_users, hk_users)');
+SELECT :'LAST_ERROR_SQLSTATE' AS sqlstate;
+
+CREATE TABLE hk_other (id int);
+CREATE FUNCTION hk_other_row(new hk_other) RETURNS hk_other LANGUAGE sql AS $$ SELECT new $$;
+CREATE FUNCTION hk_three(a hk_users, b hk_users, c hk_users) RETURNS void LANGUAGE sql AS $$ SELECT $$;
+CREATE FUNCTION hk_set(new hk_users) RETURNS SETOF hk_users LANGUAGE sql AS $$ SELECT new $$;
+CREATE FUNCTION hk_strict(new hk_users, old hk_users) RETURNS hk_users
+	LANGUAGE sql STRICT AS $$ SELECT new $$;
+CREATE PROCEDURE hk_proc(new hk_users) LANGUAGE sql AS $$ SELECT $$;
+CREATE FUNCTION pg_temp.hk_temp(new hk_users) RETURNS void LANGUAGE sql AS $$ SELECT $$;
+CREATE VIEW hk_view AS SELECT * FROM hk_users;
+CREATE TEMP TABLE hk_temp_table (id int);
+CREATE FUNCTION hk_temp_row(new hk_temp_table) RETURNS void LANGUAGE sql AS $$ SELECT $$;
+CREATE FUNCTION hk_private(new hk_users) RETURNS void LANGUAGE sql AS $$ SELECT $$;
+
+SELECT stmt, r.*
+FROM unnest(ARRAY[
+	$$SELECT am.add_hook('hk_users', 'on_save', 'hk_a(hk_users)')$$,
+	$$SELECT am.add_hook('hk_users', 'Before_Save', 'hk_a(hk_users)')$$,
+	$$SELECT am.add_hook('hk_users', 'before_save', 'hk_other_row(hk_other)')$$,
+	$$SELECT am.add_hook('hk_users', 'after_save', 'hk_three(hk_users, hk_users, hk_users)')$$,
+	$$SELECT am.add_hook('hk_users', 'after_save', 'hk_set(hk_users)')$$,
+	$$SELECT am.add_hook('hk_users', 'before_save', 'hk_strict(hk_users, hk_users)')$$,
+	$$SELECT am.add_hook('hk_users', 'after_commit', 'hk_strict(hk_users, hk_users)')$$,
+	$$SELECT am.add_hook('hk_users', 'after_create', 'hk_proc(hk_users)')$$,
+	$$SELECT am.add_hook('hk_users', 'after_create', 'pg_temp.hk_temp(hk_users)')$$,
+	$$SELECT am.add_hook('hk_view', 'after_create', 'hk_private(hk_users)')$$,
+	$$SELECT am.add_hook('hk_temp_table', 'after_create', 'hk_temp_row(hk_temp_table)')$$,
+	$$SELECT am.add_hook('hk_users', 'before_save', 'hk_a(hk_users)')$$,
+	$$SELECT am.add_hook('hk_users', NULL, 'hk_a(hk_users)')$$,
+	$$SELECT am.add_hook('hk_users', 'before_save', 'hk_a(hk_users)', NULL)$$,
+	$$SELECT am.remove_hook('hk_users', 'after_everything', 'hk_a(hk_users)')$$
+	]) WITH ORDINALITY AS t(stmt, n),
+	pg_temp.try(stmt) AS r
+ORDER BY n;
+
+-- a STRICT hook of (new, old) is fine where the old row always exists
+SELECT am.add_hook('hk_users', 'before_update', 'hk_strict(hk_users, hk_users)');
+SELECT am.remove_hook('hk_users', 'before_update', 'hk_strict(hk_users, hk_users)');
+-- removing what is not registered returns false
+SELECT am.remove_hook('hk_users', 'before_update', 'hk_strict(hk_users, hk_users)');
+
+--
+-- Ownership and privileges.
+--
+CREATE ROLE regress_hooks_owner;
+CREATE ROLE regress_hooks_other;
+GRANT USAGE ON SCHEMA public TO regress_hooks_owner, regress_hooks_other;
+CREATE TABLE hk_owned (id int, who text);
+ALTER TABLE hk_owned OWNER TO regress_hooks_owner;
+GRANT INSERT, SELECT ON hk_owned TO regress_hooks_other;
+-- a hook sees the role that wrote the row (SECURITY INVOKER semantics)
+CREATE FUNCTION hk_whoami(new hk_owned) RETURNS hk_owned
+LANGUAGE plpgsql AS $$
+BEGIN
+	new.who := current_user;
+	RETURN new;
+END
+$$;
+REVOKE EXECUTE ON FUNCTION hk_private(hk_users) FROM PUBLIC;
+CREATE FUNCTION hk_owned_private(new hk_owned) RETURNS void LANGUAGE sql AS $$ SELECT $$;
+REVOKE EXECUTE ON FUNCTION hk_owned_private(hk_owned) FROM PUBLIC;
+
+-- only the table's owner may add or remove its hooks
+SET ROLE regress_hooks_other;
+SELECT am.add_hook('hk_owned', 'before_save', 'hk_whoami(hk_owned)');
+SELECT :'LAST_ERROR_SQLSTATE' AS sqlstate;
+SELECT am.remove_hook('hk_owned', 'before_save', 'hk_whoami(hk_owned)');
+SELECT :'LAST_ERROR_SQLSTATE' AS sqlstate;
+-- nor can anybody write the registry directly
+INSERT INTO am.hook_registry VALUES ('hk_owned', 'before_save', 'public', 'hk_whoami', 1, 100);
+SELECT :'LAST_ERROR_SQLSTATE' AS sqlstate;
+DELETE FROM am.hook_registry;
+SELECT :'LAST_ERROR_SQLSTATE' AS sqlstate;
+RESET ROLE;
+
+SET ROLE regress_hooks_owner;
+-- the owner needs EXECUTE on the function
+SELECT am.add_hook('hk_owned', 'after_create', 'hk_owned_private(hk_owned)');
+SELECT :'LAST_ERROR_SQLSTATE' AS sqlstate;
+SELECT am.add_hook('hk_owned', 'before_save', 'hk_whoami(hk_owned)');
+-- an owner of one table cannot hook another
+SELECT am.add_hook('hk_users', 'before_save', 'hk_a(hk_users)', 1);
+SELECT :'LAST_ERROR_SQLSTATE' AS sqlstate;
+RESET ROLE;
+
+SET ROLE regress_hooks_other;
+INSERT INTO hk_owned (id) VALUES (1);
+RESET ROLE;
+INSERT INTO hk_owned (id) VALUES (2);
+SELECT * FROM hk_owned ORDER BY id;
+-- a superuser may manage any table's hooks
+SELECT am.remove_hook('hk_owned', 'before_save', 'hk_whoami(hk_owned)');
+SELECT count(*) FROM pg_trigger WHERE tgrelid = 'hk_owned'::regclass;
+DROP FUNCTION hk_whoami(hk_owned), hk_owned_private(hk_owned);
+DROP TABLE hk_owned;
+REVOKE USAGE ON SCHEMA public FROM regress_hooks_owner, regress_hooks_other;
+DROP ROLE regress_hooks_owner, regress_hooks_other;
+
+--
+-- Dispatch triggers follow the hooks: created by the first hook of a timing,
+-- firing only for the operations that have hooks, dropped with the last.
+--
+CREATE TABLE hk_t (id int, note text);
+CREATE FUNCTION hk_t_before(new hk_t) RETURNS hk_t LANGUAGE sql AS $$ SELECT new $$;
+CREATE FUNCTION hk_t_after(new hk_t) RETURNS void LANGUAGE sql AS $$ SELECT $$;
+CREATE VIEW hk_t_triggers AS
+SELECT tgname, regexp_replace(pg_get_triggerdef(oid), '^.* (BEFORE|AFTER) (.*) ON .*$', '\1 \2') AS fires
+FROM pg_trigger WHERE tgrelid = 'hk_t'::regclass ORDER BY tgname;
+SELECT am.add_hook('hk_t', 'before_create', 'hk_t_before(hk_t)');
+SELECT * FROM hk_t_triggers;
+SELECT am.add_hook('hk_t', 'before_destroy', 'hk_t_before(hk_t)');
+SELECT am.add_hook('hk_t', 'after_update_commit', 'hk_t_after(hk_t)');
+SELECT * FROM hk_t_triggers;
+SELECT am.remove_hook('hk_t', 'before_create', 'hk_t_before(hk_t)');
+SELECT * FROM hk_t_triggers;
+SELECT am.remove_hook('hk_t', 'before_destroy', 'hk_t_before(hk_t)');
+SELECT am.remove_hook('hk_t', 'after_update_commit', 'hk_t_after(hk_t)');
+SELECT * FROM hk_t_triggers;
+
+--
+-- Renames are followed: of the function, of the table, of its schema.
+--
+SELECT am.add_hook('hk_t', 'before_save', 'hk_t_before(hk_t)');
+ALTER FUNCTION hk_t_before(hk_t) RENAME TO hk_t_before_renamed;
+CREATE SCHEMA hk_schema;
+ALTER TABLE hk_t RENAME TO hk_t_renamed;
+ALTER TABLE hk_t_renamed SET SCHEMA hk_schema;
+SELECT * FROM am.hooks WHERE "table" = 'hk_schema.hk_t_renamed'::regclass;
+SELECT fn_schema, fn_name, fn_nargs FROM am.hook_registry WHERE tbl = 'hk_schema.hk_t_renamed'::regclass;
+SELECT tgname, pg_get_triggerdef(oid) FROM pg_trigger WHERE tgrelid = 'hk_schema.hk_t_renamed'::regclass;
+ALTER SCHEMA hk_schema RENAME TO hk_schema2;
+SELECT tgname, pg_get_triggerdef(oid) FROM pg_trigger WHERE tgrelid = 'hk_schema2.hk_t_renamed'::regclass;
+INSERT INTO hk_schema2.hk_t_renamed VALUES (1, 'still hooked');
+
+--
+-- Drops are followed: dropping a hook function removes its hooks (and the
+-- trigger left without hooks), dropping a table removes its registrations.
+--
+DROP FUNCTION hk_t_before_renamed(hk_schema2.hk_t_renamed);
+SELECT count(*) FROM am.hook_registry WHERE tbl = 'hk_schema2.hk_t_renamed'::regclass;
+SELECT count(*) FROM pg_trigger WHERE tgrelid = 'hk_schema2.hk_t_renamed'::regclass;
+SELECT am.add_hook('hk_schema2.hk_t_renamed', 'after_save', 'hk_t_after(hk_schema2.hk_t_renamed)');
+\set VERBOSITY terse
+DROP SCHEMA hk_schema2 CASCADE;
+\set VERBOSITY default
+SELECT count(*) FROM am.hook_registry WHERE tbl::oid NOT IN (SELECT oid FROM pg_class);
+
+--
+-- Hooks with a timestamps trigger on the same table.  am_timestamps fires
+-- after am_hooks_before (trigger names sort), as Rails sets timestamps after
+-- before_save: before hooks see the row as the statement wrote it, after
+-- hooks see the timestamps.
+--
+CREATE FUNCTION hk_fake_timestamps() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+	new.updated_at := '2000-01-01 00:00:00+00';
+	RETURN new;
+END
+$$;
+CREATE TRIGGER am_timestamps BEFORE INSERT OR UPDATE ON hk_users
+	FOR EACH ROW EXECUTE FUNCTION hk_fake_timestamps();
+SET timezone = 'UTC';
+INSERT INTO hk_users (id, name) VALUES (8, 'Tim');
+SELECT fn, event, new FROM hk_calls WHERE fn IN ('hk_a', 'hk_after');
+DROP TRIGGER am_timestamps ON hk_users;
+RESET timezone;
+TRUNCATE hk_log;
+
+--
+-- A partitioned table: the triggers are cloned to the partitions and still
+-- run the parent's hooks, with rows converted between the layouts (hk_p_b
+-- has its columns in another order and a dropped one).  Hooks cannot be
+-- added to a partition.  COPY FROM runs the hooks too.
+--
+CREATE TABLE hk_p (id int, kind text, note text) PARTITION BY LIST (kind);
+CREATE TABLE hk_p_a PARTITION OF hk_p FOR VALUES IN ('a');
+CREATE TABLE hk_p_b (note text, gone int, kind text, id int);
+ALTER TABLE hk_p_b DROP COLUMN gone;
+ALTER TABLE hk_p ATTACH PARTITION hk_p_b FOR VALUES IN ('b');
+CREATE FUNCTION hk_p_upper(new hk_p) RETURNS hk_p LANGUAGE plpgsql AS $$
+BEGIN
+	new.note := upper(new.note);
+	RETURN new;
+END
+$$;
+CREATE FUNCTION hk_p_log(new hk_p, old hk_p) RETURNS void LANGUAGE plpgsql AS $$
+BEGIN
+	INSERT INTO hk_log (fn, event, op, new, old)
+	VALUES ('hk_p_log', am.hook_event(), am.hook_operation(), new::text, old::text);
+END
+$$;
+SELECT am.add_hook('hk_p', 'before_save', 'hk_p_upper(hk_p)');
+SELECT am.add_hook('hk_p', 'after_save', 'hk_p_log(hk_p, hk_p)');
+SELECT tgrelid::regclass, tgname, tgparentid <> 0 AS cloned,
+	   substring(pg_get_triggerdef(oid) FROM 'hooks_dispatch\((.*)\)') AS argument
+FROM pg_trigger WHERE tgrelid IN ('hk_p'::regclass, 'hk_p_a'::regclass, 'hk_p_b'::regclass)
+ORDER BY 1, 2;
+INSERT INTO hk_p VALUES (1, 'a', 'one'), (2, 'b', 'two');
+UPDATE hk_p SET note = note || ' again';
+COPY hk_p FROM stdin;
+3	a	copied
+4	b	copied too
+\.
+SELECT tableoid::regclass, * FROM hk_p ORDER BY id;
+SELECT event, op, new, old FROM hk_calls;
+SELECT am.add_hook('hk_p_a', 'before_save', 'hk_p_upper(hk_p)');
+SELECT :'LAST_ERROR_SQLSTATE' AS sqlstate;
+TRUNCATE hk_log;
+
+--
+-- A hook that writes to its own table runs nested hooks (with their own
+-- function call state).
+--
+CREATE TABLE hk_tree (id int, parent int, name text);
+CREATE FUNCTION hk_tree_child(new hk_tree) RETURNS void LANGUAGE plpgsql AS $$
+BEGIN
+	INSERT INTO hk_log (fn, event, new) VALUES ('hk_tree_child', am.hook_event(), new::text);
+	IF new.parent IS NULL THEN
+		INSERT INTO hk_tree VALUES (new.id * 10, new.id, new.name || ' jr');
+	END IF;
+	INSERT INTO hk_log (fn, event, new) VALUES ('hk_tree_child done', am.hook_event(), new::text);
+END
+$$;
+CREATE FUNCTION hk_tree_name(new hk_tree) RETURNS hk_tree LANGUAGE sql AS $$
+	SELECT new.id, new.parent, initcap(new.name)
+$$;
+SELECT am.add_hook('hk_tree', 'before_create', 'hk_tree_name(hk_tree)');
+SELECT am.add_hook('hk_tree', 'after_create', 'hk_tree_child(hk_tree)');
+INSERT INTO hk_tree VALUES (1, NULL, 'ada'), (2, NULL, 'bo');
+SELECT * FROM hk_tree ORDER BY id;
+SELECT fn, event, new FROM hk_calls;
+TRUNCATE hk_log;
+
+--
+-- The dispatcher checks how it is called, and resolves its argument.
+--
+CREATE TABLE hk_bad (id int);
+CREATE TRIGGER hk_no_arg BEFORE INSERT ON hk_bad FOR EACH ROW EXECUTE FUNCTION am.hooks_dispatch();
+INSERT INTO hk_bad VALUES (1);
+SELECT :'LAST_ERROR_SQLSTATE' AS sqlstate;
+DROP TRIGGER hk_no_arg ON hk_bad;
+CREATE TRIGGER hk_no_table BEFORE INSERT ON hk_bad FOR EACH ROW EXECUTE FUNCTION am.hooks_dispatch('public.hk_missing');
+INSERT INTO hk_bad VALUES (1);
+SELECT :'LAST_ERROR_SQLSTATE' AS sqlstate;
+DROP TRIGGER hk_no_table ON hk_bad;
+CREATE TRIGGER hk_statement BEFORE INSERT ON hk_bad FOR EACH STATEMENT EXECUTE FUNCTION am.hooks_dispatch('public.hk_bad');
+INSERT INTO hk_bad VALUES (1);
+SELECT :'LAST_ERROR_SQLSTATE' AS sqlstate;
+DROP TRIGGER hk_statement ON hk_bad;
+SELECT am.hooks_dispatch();
+SELECT :'LAST_ERROR_SQLSTATE' AS sqlstate;
+-- outside hooks there is no current event
+SELECT am.hook_event(), am.hook_operation();
+
+\set VERBOSITY terse
+DROP TABLE hk_users, hk_log, hk_other, hk_p, hk_tree, hk_bad CASCADE;
+\set VERBOSITY default
+SELECT count(*) FROM am.hook_registry;
