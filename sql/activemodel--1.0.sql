@@ -315,6 +315,8 @@ BEGIN
 END
 $$;
 COMMENT ON FUNCTION am.add_typeid(regclass, text, name) IS 'TypeID mixin: add or convert a typeid(''prefix'') column with a generating default, primary key when the table has none';
+
+--
 -- Lifecycle hooks: Rails-style callbacks registered per table and run by one
 -- C dispatch trigger per table and timing.  See src/hooks_registry.c for the
 -- security model.
