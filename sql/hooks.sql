@@ -25,6 +25,12 @@ END
 $$;
 CREATE VIEW hk_calls AS SELECT fn, event, op, new, old FROM hk_log ORDER BY n;
 
+-- the functions of the feature and their labels
+SELECT p.oid::regprocedure AS function, provolatile, proisstrict, proparallel, prosecdef
+FROM pg_proc p
+WHERE p.pronamespace = 'am'::regnamespace AND (p.proname LIKE '%hook%')
+ORDER BY p.oid::regprocedure::text;
+
 -- no hooks, no triggers
 SELECT count(*) FROM pg_trigger WHERE tgrelid = 'hk_users'::regclass;
 
