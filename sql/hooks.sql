@@ -285,7 +285,7 @@ SELECT am.remove_hook('hk_users', 'before_update', 'hk_strict(hk_users, hk_users
 --
 CREATE ROLE regress_hooks_owner;
 CREATE ROLE regress_hooks_other;
-GRANT USAGE ON SCHEMA public TO regress_hooks_owner, regress_hooks_other;
+GRANT USAGE, CREATE ON SCHEMA public TO regress_hooks_owner, regress_hooks_other;
 CREATE TABLE hk_owned (id int, who text);
 ALTER TABLE hk_owned OWNER TO regress_hooks_owner;
 GRANT INSERT, SELECT ON hk_owned TO regress_hooks_other;
@@ -329,12 +329,31 @@ INSERT INTO hk_owned (id) VALUES (1);
 RESET ROLE;
 INSERT INTO hk_owned (id) VALUES (2);
 SELECT * FROM hk_owned ORDER BY id;
+-- another role cannot borrow those hooks with a trigger of its own naming
+-- the table (it could run functions it may not execute); a table with the
+-- same owner (a copy of the table) can
+SET ROLE regress_hooks_other;
+CREATE TABLE hk_borrower (id int, who text);
+CREATE TRIGGER am_hooks_before BEFORE INSERT ON hk_borrower
+	FOR EACH ROW EXECUTE FUNCTION am.hooks_dispatch('public.hk_owned');
+INSERT INTO hk_borrower (id) VALUES (1);
+SELECT :'LAST_ERROR_SQLSTATE' AS sqlstate;
+DROP TABLE hk_borrower;
+RESET ROLE;
+SET ROLE regress_hooks_owner;
+CREATE TABLE hk_copy (id int, who text);
+CREATE TRIGGER am_hooks_before BEFORE INSERT ON hk_copy
+	FOR EACH ROW EXECUTE FUNCTION am.hooks_dispatch('public.hk_owned');
+INSERT INTO hk_copy (id) VALUES (1);
+TABLE hk_copy;
+DROP TABLE hk_copy;
+RESET ROLE;
 -- a superuser may manage any table's hooks
 SELECT am.remove_hook('hk_owned', 'before_save', 'hk_whoami(hk_owned)');
 SELECT count(*) FROM pg_trigger WHERE tgrelid = 'hk_owned'::regclass;
 DROP FUNCTION hk_whoami(hk_owned), hk_owned_private(hk_owned);
 DROP TABLE hk_owned;
-REVOKE USAGE ON SCHEMA public FROM regress_hooks_owner, regress_hooks_other;
+REVOKE USAGE, CREATE ON SCHEMA public FROM regress_hooks_owner, regress_hooks_other;
 DROP ROLE regress_hooks_owner, regress_hooks_other;
 
 --

@@ -29,10 +29,13 @@
 #include "access/tupconvert.h"
 #include "access/xact.h"
 #include "catalog/namespace.h"
+#include "catalog/partition.h"
+#include "catalog/pg_class.h"
 #include "catalog/pg_proc.h"
 #include "commands/trigger.h"
 #include "fmgr.h"
 #include "miscadmin.h"
+#include "utils/acl.h"
 #include "utils/builtins.h"
 #include "utils/guc.h"
 #include "utils/hsearch.h"
@@ -111,14 +114,23 @@ typedef struct HookErrorContext
 	HookCall   *call;
 } HookErrorContext;
 
+/*
+ * Keep a set that left the cache until the end of the transaction.
+ */
 static void
-hooks_cache_retire(HookCacheEntry *entry)
+hooks_retire_set(HookSet *set)
 {
 	if (hook_graveyard == NULL)
 		hook_graveyard = AllocSetContextCreate(TopMemoryContext,
 											   "activemodel retired hooks",
 											   ALLOCSET_SMALL_SIZES);
-	MemoryContextSetParent(entry->set->cxt, hook_graveyard);
+	MemoryContextSetParent(set->cxt, hook_graveyard);
+}
+
+static void
+hooks_cache_retire(HookCacheEntry *entry)
+{
+	hooks_retire_set(entry->set);
 	if (hash_search(hook_cache, &entry->tgoid, HASH_REMOVE, NULL) == NULL)
 		elog(ERROR, "hook cache corrupted");
 }
@@ -212,6 +224,41 @@ hook_row_cmp(const ListCell *a, const ListCell *b)
 }
 
 /*
+ * A trigger on rel names another table, whose hooks it would run: allowed
+ * for a partition of that table (its triggers are clones of the table's),
+ * and for a table whose owner could add those hooks to it anyway (a copy of
+ * the table, e.g. a Citus shard, has the same owner).  Anyone else could
+ * otherwise run another role's hook functions, which may be SECURITY
+ * DEFINER or not executable by them, on rows of their choosing.
+ */
+static void
+hooks_check_foreign_trigger(Trigger *tg, Relation rel, HookSet *set)
+{
+	Oid			firing_owner = rel->rd_rel->relowner;
+	HeapTuple	tuple = SearchSysCache1(RELOID, ObjectIdGetDatum(set->source_relid));
+	Oid			source_owner;
+
+	if (!HeapTupleIsValid(tuple))
+		elog(ERROR, "cache lookup failed for relation %u", set->source_relid);
+	source_owner = ((Form_pg_class) GETSTRUCT(tuple))->relowner;
+	ReleaseSysCache(tuple);
+
+	if (has_privs_of_role(firing_owner, source_owner))
+		return;
+	if (rel->rd_rel->relispartition &&
+		list_member_oid(get_partition_ancestors(RelationGetRelid(rel)),
+						set->source_relid))
+		return;
+	ereport(ERROR,
+			(errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
+			 errmsg("trigger \"%s\" on table \"%s\" cannot run the hooks of table %s",
+					tg->tgname, RelationGetRelationName(rel), set->source_name),
+			 errdetail("A table runs the hooks of another table only if it is one of its partitions or has the same owner."),
+			 errhint("Add the hooks to table \"%s\" with am.add_hook.",
+					 RelationGetRelationName(rel))));
+}
+
+/*
  * The hooks of trigger tg on rel, which fires at timing, freshly read from
  * the registry.  The set's memory is a child of CacheMemoryContext once
  * complete, so an error on the way leaks nothing.
@@ -251,6 +298,8 @@ hookset_build(Trigger *tg, Relation rel, HookTiming timing)
 				 errmsg("table %s named by trigger \"%s\" on table \"%s\" does not exist",
 						set->source_name, tg->tgname, RelationGetRelationName(rel)),
 				 errhint("Drop the trigger, or add the hooks again with am.add_hook.")));
+	if (set->source_relid != RelationGetRelid(rel))
+		hooks_check_foreign_trigger(tg, rel, set);
 	set->rowtype = get_rel_type_id(set->source_relid);
 	set->source_desc = lookup_rowtype_tupdesc_copy(set->rowtype, -1);
 	if (set->source_relid != RelationGetRelid(rel))
@@ -381,6 +430,8 @@ hooks_lookup(TriggerData *trigdata, HookTiming timing)
 
 	MemoryContextSetParent(set->cxt, CacheMemoryContext);
 	entry = hash_search(hook_cache, &tg->tgoid, HASH_ENTER, &found);
+	if (found)
+		hooks_retire_set(entry->set);
 	entry->firing_relid = relid;
 	entry->set = set;
 	return set;

@@ -7,7 +7,9 @@
 # Environment: BENCH_PORT (default 54340); BENCH_DIR (socket, data and log
 # directory, without a cluster in it; default a new temporary directory,
 # removed afterwards); PYTHON (an interpreter with psycopg 3, default
-# Debian's /usr/bin/python3, for which python3-psycopg is packaged).
+# Debian's /usr/bin/python3, for which python3-psycopg is packaged);
+# BENCH_SCRIPT (another suite with bench.py's options, e.g. bench_hooks.py,
+# whose report goes to results/<script name>.md).
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -64,6 +66,9 @@ trap cleanup EXIT
 "$here/../cluster.sh" start "$dir" "$port" \
 	shared_buffers=1GB autovacuum=off max_wal_size=16GB checkpoint_timeout=1h
 
+script=${BENCH_SCRIPT:-bench.py}
+report=latest.md
+[ "$script" = bench.py ] || report=${script%.py}.md
 mkdir -p "$here/results"
-"$python" "$here/bench.py" --host "$dir" --port "$port" --scale "$scale" \
-	--output "$here/results/latest.md"
+"$python" "$here/$script" --host "$dir" --port "$port" --scale "$scale" \
+	--output "$here/results/$report"

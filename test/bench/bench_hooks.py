@@ -1,0 +1,131 @@
+#!/usr/bin/env python3
+"""Benchmark of lifecycle hook dispatch against a hand-written trigger.
+
+INSERT of N rows into a table with one before_save hook (a PL/pgSQL
+function lowercasing a column) against the same INSERT into a table with a
+hand-written PL/pgSQL BEFORE trigger doing the same, in one session,
+interleaved, median of the repeats (the method of bench.py, whose helpers
+this uses).  For information, both against a table without trigger, and
+the same with an after_save hook against an AFTER trigger.  Same options as
+bench.py; run with `BENCH_SCRIPT=bench_hooks.py test/bench/run.sh`.
+"""
+
+import argparse
+import sys
+
+import psycopg
+
+from bench import (SCALES, SESSION_SETTINGS, Comparison, Statement, Target,
+                   TimedBenchmark, header, set_settings, table)
+
+# Three tables of the same shape, without indexes, so that the hook or
+# trigger is as large a part of the statement as it can be.
+SETUP = """
+CREATE EXTENSION IF NOT EXISTS activemodel;
+
+CREATE TABLE users_plain (id int, email text);
+CREATE TABLE users_trigger (id int, email text);
+CREATE TABLE users_hook (id int, email text);
+
+CREATE FUNCTION users_trigger_lower_email() RETURNS trigger
+LANGUAGE plpgsql AS $$
+BEGIN
+	NEW.email := lower(NEW.email);
+	RETURN NEW;
+END
+$$;
+CREATE TRIGGER lower_email BEFORE INSERT OR UPDATE ON users_trigger
+	FOR EACH ROW EXECUTE FUNCTION users_trigger_lower_email();
+
+CREATE FUNCTION users_hook_lower_email(new users_hook) RETURNS users_hook
+LANGUAGE plpgsql AS $$
+BEGIN
+	new.email := lower(new.email);
+	RETURN new;
+END
+$$;
+SELECT am.add_hook('users_hook', 'before_save', 'users_hook_lower_email(users_hook)');
+
+CREATE TABLE after_trigger (id int, email text);
+CREATE TABLE after_hook (id int, email text);
+CREATE FUNCTION after_trigger_count() RETURNS trigger
+LANGUAGE plpgsql AS $$
+BEGIN
+	PERFORM NEW.email;
+	RETURN NULL;
+END
+$$;
+CREATE TRIGGER count_rows AFTER INSERT OR UPDATE ON after_trigger
+	FOR EACH ROW EXECUTE FUNCTION after_trigger_count();
+CREATE FUNCTION after_hook_count(new after_hook) RETURNS void
+LANGUAGE plpgsql AS $$
+BEGIN
+	PERFORM new.email;
+END
+$$;
+SELECT am.add_hook('after_hook', 'after_save', 'after_hook_count(after_hook)');
+"""
+
+
+def insert(label, table, n):
+    return Statement(
+        label,
+        f"INSERT INTO {table} SELECT g, 'User' || g || '@Example.COM' "
+        f"FROM generate_series(1, {n}) g",
+        f"TRUNCATE {table}")
+
+
+def benchmarks(scale):
+    n = scale.rows
+    return [
+        TimedBenchmark(
+            f"INSERT {n:,} rows, lowercase a column before the write",
+            insert("PL/pgSQL BEFORE trigger", "users_trigger", n),
+            [Comparison(insert("before_save hook (PL/pgSQL)", "users_hook", n),
+                        Target("<=", 1.3))]),
+        TimedBenchmark(
+            f"INSERT {n:,} rows, no trigger (information)",
+            insert("no trigger", "users_plain", n),
+            [Comparison(insert("PL/pgSQL BEFORE trigger", "users_trigger", n), None),
+             Comparison(insert("before_save hook", "users_hook", n), None)]),
+        TimedBenchmark(
+            f"INSERT {n:,} rows, read a column after the write (information)",
+            insert("PL/pgSQL AFTER trigger", "after_trigger", n),
+            [Comparison(insert("after_save hook", "after_hook", n), None)]),
+    ]
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--host", required=True, help="server socket directory or host")
+    parser.add_argument("--port", type=int, required=True)
+    parser.add_argument("--scale", choices=SCALES, default="full")
+    parser.add_argument("--output", help="also write the markdown report here")
+    parser.add_argument("--dbname", default="bench_hooks",
+                        help="database to create and use (default bench_hooks)")
+    args = parser.parse_args()
+    scale = SCALES[args.scale]
+
+    with psycopg.connect(host=args.host, port=args.port, user="postgres",
+                         dbname="postgres", autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{args.dbname}"')
+        conn.execute(f'CREATE DATABASE "{args.dbname}"')
+    with psycopg.connect(host=args.host, port=args.port, user="postgres",
+                         dbname=args.dbname, autocommit=True) as conn:
+        conn.execute(SETUP)
+        conn.execute("CHECKPOINT")
+        set_settings(conn, SESSION_SETTINGS)
+        results = []
+        for bench in benchmarks(scale):
+            print(f"running: {bench.name}", file=sys.stderr)
+            results += bench.run(conn, scale.repeats)
+        report = f"{header(conn, args.scale, scale)}\n\n{table(results)}\n"
+
+    print(report, end="")
+    if args.output:
+        with open(args.output, "w") as f:
+            f.write(report)
+
+
+if __name__ == "__main__":
+    main()
