@@ -509,6 +509,18 @@ SELECT :'LAST_ERROR_SQLSTATE' AS sqlstate;
 DROP TRIGGER hk_statement ON hk_bad;
 SELECT am.hooks_dispatch();
 SELECT :'LAST_ERROR_SQLSTATE' AS sqlstate;
+-- a registered function that does not exist (only a superuser writing the
+-- registry directly gets there: dropping a function removes its hooks)
+CREATE TABLE hk_lost (id int);
+CREATE FUNCTION hk_lost_ok(new hk_lost) RETURNS hk_lost LANGUAGE sql AS $$ SELECT new $$;
+INSERT INTO am.hook_registry VALUES ('hk_lost', 'before_create', 'public', 'hk_gone', 1, 1);
+SELECT am.add_hook('hk_lost', 'before_save', 'hk_lost_ok(hk_lost)');
+INSERT INTO hk_lost VALUES (1);
+SELECT :'LAST_ERROR_SQLSTATE' AS sqlstate;
+DELETE FROM am.hook_registry WHERE tbl = 'hk_lost'::regclass AND fn_name = 'hk_gone';
+SELECT am.remove_hook('hk_lost', 'before_save', 'hk_lost_ok(hk_lost)');
+INSERT INTO hk_lost VALUES (1);
+DROP TABLE hk_lost CASCADE;
 -- outside hooks there is no current event
 SELECT am.hook_event(), am.hook_operation();
 

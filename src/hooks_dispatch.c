@@ -334,11 +334,12 @@ hookset_build(Trigger *tg, Relation rel, HookTiming timing)
 		if (!OidIsValid(fn))
 			ereport(ERROR,
 					(errcode(ERRCODE_UNDEFINED_FUNCTION),
-					 errmsg("%s hook %s.%s of table %s does not exist",
-							hook_event_names[row->event],
+					 errmsg("function %s.%s of the %s hook of table %s does not exist",
 							quote_identifier(row->fn_schema),
-							quote_identifier(row->fn_name), set->source_name),
-					 errhint("Create the function again, or remove the hook.")));
+							quote_identifier(row->fn_name),
+							hook_event_names[row->event], set->source_name),
+					 errhint("Create the function again, or have a superuser delete the hook from %s.%s.",
+							 HOOKS_SCHEMA, HOOKS_REGISTRY)));
 		tuple = SearchSysCache1(PROCOID, ObjectIdGetDatum(fn));
 		if (!HeapTupleIsValid(tuple))
 			elog(ERROR, "cache lookup failed for function %u", fn);
