@@ -466,6 +466,12 @@ SELECT event, op, new, old FROM hk_calls;
 SELECT am.add_hook('hk_p_a', 'before_save', 'hk_p_upper(hk_p)');
 SELECT :'LAST_ERROR_SQLSTATE' AS sqlstate;
 TRUNCATE hk_log;
+-- the row type changes: hooks get the new layout
+ALTER TABLE hk_p ADD COLUMN extra int DEFAULT 7;
+INSERT INTO hk_p_b (id, kind, note) VALUES (5, 'b', 'five');
+UPDATE hk_p SET extra = 8 WHERE id = 5;
+SELECT event, op, new, old FROM hk_calls;
+TRUNCATE hk_log;
 
 --
 -- A hook that writes to its own table runs nested hooks (with their own

@@ -35,10 +35,13 @@
 #define Natts_hook_registry			6
 
 /*
- * Names of the dispatch triggers.  BEFORE row triggers fire in name order,
- * so a user trigger named below "am_hooks_before" runs before the before_*
- * hooks; the timestamps trigger "am_timestamps" runs after them, as Rails
- * sets the timestamps after its before_save callbacks.
+ * Names of the dispatch triggers.  Row triggers of one timing fire in name
+ * order, so a BEFORE trigger named below "am_hooks_before" runs before the
+ * before_* hooks.  The timestamps trigger "am_timestamps" runs after them:
+ * as in Rails, where timestamps are set after the before_save callbacks,
+ * a change made by a hook counts as a change of the row, and the after
+ * hooks (AFTER triggers, which fire after every BEFORE trigger) see the
+ * timestamps.
  */
 #define HOOKS_TRIGGER_BEFORE	"am_hooks_before"
 #define HOOKS_TRIGGER_AFTER		"am_hooks_after"
