@@ -28,5 +28,6 @@ void
 _PG_init(void)
 {
 	hooks_init();
+	timestamps_init();
 	MarkGUCPrefixReserved(ACTIVEMODEL_GUC_PREFIX);
 }

@@ -16,5 +16,6 @@
 #define ACTIVEMODEL_GUC_PREFIX "activemodel"
 
 extern void hooks_init(void);
+extern void timestamps_init(void);
 
 #endif							/* ACTIVEMODEL_H */
