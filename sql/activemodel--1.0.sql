@@ -409,3 +409,110 @@ CREATE EVENT TRIGGER am_hooks_rename_start ON ddl_command_start
 CREATE EVENT TRIGGER am_hooks_rename_end ON ddl_command_end
 	WHEN TAG IN ('ALTER FUNCTION', 'ALTER ROUTINE', 'ALTER TABLE', 'ALTER SCHEMA', 'ALTER EXTENSION')
 	EXECUTE FUNCTION am.hooks_ddl_trigger();
+
+--
+-- Timestamps mixin: created_at / updated_at kept by a C trigger.
+--
+
+CREATE FUNCTION am.timestamps() RETURNS trigger
+	AS 'MODULE_PATHNAME', 'timestamps_trigger'
+	LANGUAGE C VOLATILE PARALLEL SAFE;
+COMMENT ON FUNCTION am.timestamps() IS 'BEFORE INSERT OR UPDATE row trigger keeping created and updated columns, Rails semantics; arguments: the created and updated column names (default created_at, updated_at, '''' to leave one alone)';
+
+-- Adds the missing columns, checks the existing ones and (re)creates the
+-- trigger am_timestamps.  The lock is self-exclusive, so concurrent calls
+-- queue instead of racing on the same column.
+CREATE FUNCTION am.add_timestamps(tbl regclass,
+								  created_col name DEFAULT 'created_at',
+								  updated_col name DEFAULT 'updated_at')
+RETURNS void
+LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE SECURITY INVOKER
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+	rel record;
+	col name;
+	coltype oid;
+	missing text[] := '{}';
+BEGIN
+	IF tbl IS NULL THEN
+		RAISE EXCEPTION 'table must not be NULL'
+			USING ERRCODE = 'null_value_not_allowed';
+	END IF;
+	created_col := nullif(created_col, '');
+	updated_col := nullif(updated_col, '');
+	IF created_col IS NULL AND updated_col IS NULL THEN
+		RAISE EXCEPTION 'created_col and updated_col cannot both be NULL'
+			USING ERRCODE = 'invalid_parameter_value',
+				  HINT = 'Name the created column, the updated column, or both.';
+	END IF;
+	IF created_col = updated_col THEN
+		RAISE EXCEPTION 'created_col and updated_col are both "%"', created_col
+			USING ERRCODE = 'invalid_parameter_value',
+				  HINT = 'Use two different columns, or NULL for one of them.';
+	END IF;
+
+	SELECT c.relkind, c.relowner INTO rel FROM pg_class c WHERE c.oid = tbl;
+	IF NOT FOUND THEN
+		RAISE EXCEPTION 'relation with OID % does not exist', tbl::oid
+			USING ERRCODE = 'undefined_table';
+	END IF;
+	IF rel.relkind NOT IN ('r', 'p') THEN
+		RAISE EXCEPTION '"%" is not a table', tbl
+			USING ERRCODE = 'wrong_object_type',
+				  DETAIL = 'am.add_timestamps() works on tables and partitioned tables.';
+	END IF;
+	IF NOT pg_has_role(current_user, rel.relowner, 'USAGE') THEN
+		RAISE EXCEPTION 'must be owner of table %', tbl
+			USING ERRCODE = 'insufficient_privilege',
+				  HINT = 'Only the owner of a table, or a superuser, can add timestamps to it.';
+	END IF;
+
+	EXECUTE format('LOCK TABLE %s IN SHARE ROW EXCLUSIVE MODE', tbl);
+
+	FOREACH col IN ARRAY ARRAY[created_col, updated_col] LOOP
+		CONTINUE WHEN col IS NULL;
+		SELECT a.atttypid INTO coltype
+		FROM pg_attribute a
+		WHERE a.attrelid = tbl AND a.attname = col AND a.attnum > 0 AND NOT a.attisdropped;
+		IF NOT FOUND THEN
+			missing := missing || format('ADD COLUMN %I timestamptz NOT NULL DEFAULT now()', col);
+		ELSIF coltype NOT IN ('timestamptz'::regtype, 'timestamp'::regtype) THEN
+			RAISE EXCEPTION 'column "%" of relation "%" has type %', col, tbl, format_type(coltype, NULL)
+				USING ERRCODE = 'datatype_mismatch',
+					  DETAIL = 'Timestamp columns must be of type timestamp with time zone or timestamp without time zone.',
+					  HINT = 'Change the column''s type, or pass another column name.';
+		END IF;
+	END LOOP;
+
+	IF cardinality(missing) > 0 THEN
+		EXECUTE format('ALTER TABLE %s %s', tbl, array_to_string(missing, ', '));
+	END IF;
+
+	EXECUTE format('CREATE OR REPLACE TRIGGER am_timestamps BEFORE INSERT OR UPDATE ON %s '
+				   'FOR EACH ROW EXECUTE FUNCTION am.timestamps(%L, %L)',
+				   tbl, coalesce(created_col, ''), coalesce(updated_col, ''));
+END
+$$;
+COMMENT ON FUNCTION am.add_timestamps(regclass, name, name) IS 'add created and updated timestamptz columns where missing and the am_timestamps trigger that keeps them; NULL omits a column; idempotent, owner only';
+
+CREATE FUNCTION am.remove_timestamps(tbl regclass) RETURNS boolean
+LANGUAGE plpgsql VOLATILE STRICT PARALLEL UNSAFE SECURITY INVOKER
+SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+	IF NOT pg_has_role(current_user, (SELECT c.relowner FROM pg_class c WHERE c.oid = tbl), 'USAGE') THEN
+		RAISE EXCEPTION 'must be owner of table %', tbl
+			USING ERRCODE = 'insufficient_privilege',
+				  HINT = 'Only the owner of a table, or a superuser, can remove its timestamps.';
+	END IF;
+	IF NOT EXISTS (SELECT FROM pg_trigger t
+				   WHERE t.tgrelid = tbl AND t.tgname = 'am_timestamps'
+					 AND t.tgfoid = 'am.timestamps()'::regprocedure) THEN
+		RETURN false;
+	END IF;
+	EXECUTE format('DROP TRIGGER am_timestamps ON %s', tbl);
+	RETURN true;
+END
+$$;
+COMMENT ON FUNCTION am.remove_timestamps(regclass) IS 'drop the am_timestamps trigger, keeping the columns; false when there was none; owner only';
