@@ -20,7 +20,7 @@ SELECT :'LAST_ERROR_SQLSTATE' AS sqlstate;
 SET activemodel.timestamp_clock = 'sometimes';
 SELECT :'LAST_ERROR_SQLSTATE' AS sqlstate;
 SELECT name, setting, enumvals, boot_val, context FROM pg_settings
-WHERE name LIKE 'activemodel.%' ORDER BY name;
+WHERE name IN ('activemodel.record_timestamps', 'activemodel.timestamp_clock') ORDER BY name;
 RESET activemodel.timestamp_clock;
 
 -- A placeholder set with SET LOCAL lasts until the end of the transaction,
@@ -39,6 +39,12 @@ SHOW activemodel.timestamp_clock;
 SET activemodel.timestamp_clock = 'sometimes';
 SELECT typeid_is_valid('');
 SHOW activemodel.timestamp_clock;
+
+-- the functions of the feature and their labels
+SELECT p.oid::regprocedure AS function, provolatile, proisstrict, proparallel, prosecdef
+FROM pg_proc p
+WHERE p.pronamespace = 'am'::regnamespace AND p.proname LIKE '%timestamps%'
+ORDER BY p.oid::regprocedure::text;
 
 --
 -- The trigger, created by hand: INSERT fills NULL columns and keeps given
@@ -547,6 +553,32 @@ CREATE FUNCTION pg_temp.ts_noop() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN R
 CREATE TRIGGER am_timestamps BEFORE INSERT ON ts_users FOR EACH ROW EXECUTE FUNCTION pg_temp.ts_noop();
 SELECT am.remove_timestamps('ts_users');
 DROP TRIGGER am_timestamps ON ts_users;
+
+--
+-- With lifecycle hooks: before_* hooks run first (trigger am_hooks_before
+-- sorts before am_timestamps), as Rails runs before_save callbacks before it
+-- sets the timestamps, so a change a hook makes counts as a change.
+--
+CREATE TABLE ts_hooked (id integer, title text, slug text);
+SELECT am.add_timestamps('ts_hooked');
+CREATE FUNCTION ts_slug(new ts_hooked) RETURNS ts_hooked LANGUAGE plpgsql AS $$
+BEGIN
+	new.slug := lower(new.title);
+	RETURN new;
+END
+$$;
+SET activemodel.record_timestamps = off;
+INSERT INTO ts_hooked VALUES (1, 'Hello', NULL, '2020-01-01 00:00+00', '2020-01-01 00:00+00');
+RESET activemodel.record_timestamps;
+SELECT am.add_hook('ts_hooked', 'before_save', 'ts_slug(ts_hooked)');
+SELECT tgname FROM pg_trigger WHERE tgrelid = 'ts_hooked'::regclass AND tgname LIKE 'am\_%' ORDER BY tgname;
+BEGIN;
+UPDATE ts_hooked SET title = title;
+SELECT slug, updated_at = now() AS updated_now FROM ts_hooked;
+COMMIT;
+SELECT am.remove_hook('ts_hooked', 'before_save', 'ts_slug(ts_hooked)');
+DROP FUNCTION ts_slug(ts_hooked);
+DROP TABLE ts_hooked;
 
 --
 -- Partitioned tables: the trigger is cloned onto every partition, whose
