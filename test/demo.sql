@@ -37,6 +37,22 @@ SELECT am.add_typeid('posts', 'post');
 \d posts
 SELECT * FROM posts;
 
+-- timestamps kept by a C trigger with Rails' rules
+SELECT am.add_timestamps('posts');
+UPDATE posts SET title = 'hello again' WHERE title = 'hello';
+SELECT title, updated_at > created_at AS updated FROM posts ORDER BY title;
+
+-- a lifecycle hook: lower-case emails, whoever writes them
+CREATE FUNCTION normalize_email(new users) RETURNS users LANGUAGE plpgsql AS $$
+BEGIN
+	new.email := lower(trim(new.email));
+	RETURN new;
+END
+$$;
+SELECT am.add_hook('users', 'before_save', 'normalize_email(users)');
+SELECT * FROM am.hooks;
+INSERT INTO users (email) VALUES ('  Linus@Example.COM ') RETURNING email;
+
 -- invalid input says why
 SELECT 'user_01H455VB4PEX5VSKNK084SN02Q'::typeid;
 SELECT typeid_is_valid('user_01H455VB4PEX5VSKNK084SN02Q');
