@@ -10,9 +10,11 @@ COMMENT ON SCHEMA am IS 'activemodel mixins, lifecycle hooks and ActiveRecord he
 GRANT USAGE ON SCHEMA am TO PUBLIC;
 
 -- Registry of typeid('prefix') type modifiers for prefixes longer than 6
--- bytes, whose typmod is a hash (see src/typeid_typmod.c).  Written only by
--- typeid_typmod_in(), as this table's owner; not dumped, because restoring
--- the tables that use a prefix registers it again.
+-- bytes, whose typmod is a hash (see src/typeid_typmod.c).  typmod_in
+-- inserts a prefix the first time it is used, as the calling role: the
+-- database owner may (and superusers); other roles need INSERT granted, so
+-- that no one can fill the registry or take a number another prefix needs.
+-- Not dumped: restoring the tables that use a prefix registers it again.
 CREATE TABLE am.typeid_prefixes (
 	typmod integer PRIMARY KEY,
 	prefix text NOT NULL UNIQUE
@@ -20,6 +22,7 @@ CREATE TABLE am.typeid_prefixes (
 COMMENT ON TABLE am.typeid_prefixes IS 'typeid(''prefix'') type modifiers of prefixes longer than 6 bytes';
 REVOKE ALL ON am.typeid_prefixes FROM PUBLIC;
 GRANT SELECT ON am.typeid_prefixes TO PUBLIC;
+GRANT INSERT ON am.typeid_prefixes TO pg_database_owner;
 
 --
 -- The typeid type: TypeID spec v0.3, a prefix and a UUID.
@@ -245,18 +248,20 @@ AS $$
 DECLARE
 	rel_kind "char";
 	rel_owner oid;
+	rel_name name;
 	col_type regtype;
 	target text;
 	bad text;
 BEGIN
-	SELECT c.relkind, c.relowner INTO rel_kind, rel_owner FROM pg_class c WHERE c.oid = tbl;
+	SELECT c.relkind, c.relowner, c.relname INTO rel_kind, rel_owner, rel_name
+	FROM pg_class c WHERE c.oid = tbl;
 	IF rel_kind NOT IN ('r', 'p') THEN
-		RAISE EXCEPTION '"%" is not a table', tbl
+		RAISE EXCEPTION '"%" is not a table', rel_name
 			USING ERRCODE = 'wrong_object_type',
 				  HINT = 'am.add_typeid works on tables and partitioned tables.';
 	END IF;
 	IF NOT pg_has_role(rel_owner, 'USAGE') THEN
-		RAISE EXCEPTION 'must be owner of table %', tbl
+		RAISE EXCEPTION 'must be owner of table %', rel_name
 			USING ERRCODE = 'insufficient_privilege';
 	END IF;
 
@@ -452,18 +457,18 @@ BEGIN
 				  HINT = 'Use two different columns, or NULL for one of them.';
 	END IF;
 
-	SELECT c.relkind, c.relowner INTO rel FROM pg_class c WHERE c.oid = tbl;
+	SELECT c.relkind, c.relowner, c.relname INTO rel FROM pg_class c WHERE c.oid = tbl;
 	IF NOT FOUND THEN
 		RAISE EXCEPTION 'relation with OID % does not exist', tbl::oid
 			USING ERRCODE = 'undefined_table';
 	END IF;
 	IF rel.relkind NOT IN ('r', 'p') THEN
-		RAISE EXCEPTION '"%" is not a table', tbl
+		RAISE EXCEPTION '"%" is not a table', rel.relname
 			USING ERRCODE = 'wrong_object_type',
 				  DETAIL = 'am.add_timestamps() works on tables and partitioned tables.';
 	END IF;
 	IF NOT pg_has_role(current_user, rel.relowner, 'USAGE') THEN
-		RAISE EXCEPTION 'must be owner of table %', tbl
+		RAISE EXCEPTION 'must be owner of table %', rel.relname
 			USING ERRCODE = 'insufficient_privilege',
 				  HINT = 'Only the owner of a table, or a superuser, can add timestamps to it.';
 	END IF;
@@ -478,7 +483,7 @@ BEGIN
 		IF NOT FOUND THEN
 			missing := missing || format('ADD COLUMN %I timestamptz NOT NULL DEFAULT now()', col);
 		ELSIF coltype NOT IN ('timestamptz'::regtype, 'timestamp'::regtype) THEN
-			RAISE EXCEPTION 'column "%" of relation "%" has type %', col, tbl, format_type(coltype, NULL)
+			RAISE EXCEPTION 'column "%" of relation "%" has type %', col, rel.relname, format_type(coltype, NULL)
 				USING ERRCODE = 'datatype_mismatch',
 					  DETAIL = 'Timestamp columns must be of type timestamp with time zone or timestamp without time zone.',
 					  HINT = 'Change the column''s type, or pass another column name.';
@@ -502,7 +507,7 @@ SET search_path = pg_catalog, pg_temp
 AS $$
 BEGIN
 	IF NOT pg_has_role(current_user, (SELECT c.relowner FROM pg_class c WHERE c.oid = tbl), 'USAGE') THEN
-		RAISE EXCEPTION 'must be owner of table %', tbl
+		RAISE EXCEPTION 'must be owner of table %', (SELECT c.relname FROM pg_class c WHERE c.oid = tbl)
 			USING ERRCODE = 'insufficient_privilege',
 				  HINT = 'Only the owner of a table, or a superuser, can remove its timestamps.';
 	END IF;

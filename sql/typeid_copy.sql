@@ -33,6 +33,9 @@ TRUNCATE typeid_copy_dst;
 \copy typeid_copy_dst FROM 'results/typeid_copy_bad.bin' WITH (FORMAT binary)
 \copy (SELECT 'user_01h455vb4pex5vsknk084sn02' || chr(1), 'control byte'::text) TO 'results/typeid_copy_bad.bin' WITH (FORMAT binary)
 \copy typeid_copy_dst FROM 'results/typeid_copy_bad.bin' WITH (FORMAT binary)
+-- bytes that are not text in the server encoding are escaped in the message
+\copy (SELECT '\xfffe'::bytea, 'not UTF-8'::text) TO 'results/typeid_copy_bad.bin' WITH (FORMAT binary)
+\copy typeid_copy_dst FROM 'results/typeid_copy_bad.bin' WITH (FORMAT binary)
 SELECT count(*) AS rows_after_failed_copies FROM typeid_copy_dst;
 
 -- text COPY round trip

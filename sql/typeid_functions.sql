@@ -11,7 +11,9 @@ SELECT typeid_from_uuid('user', '01890a5d-ac96-774b-bcce-b302099a8057'),
 	   typeid_from_uuid('', '01890a5d-ac96-774b-bcce-b302099a8057'),
 	   typeid_from_uuid('a_b', '00000000-0000-0000-0000-000000000000');
 SELECT typeid_from_uuid('User', gen_random_uuid());
+SELECT :'LAST_ERROR_SQLSTATE' AS sqlstate;
 SELECT typeid_from_uuid('user_', gen_random_uuid());
+SELECT :'LAST_ERROR_SQLSTATE' AS sqlstate;
 SELECT typeid_from_uuid(repeat('a', 64), gen_random_uuid());
 SELECT :'LAST_ERROR_SQLSTATE' AS sqlstate;
 
@@ -49,10 +51,13 @@ SELECT typeid_min_at('user', '2023-06-29 13:31:28.662+00'),
 SELECT typeid_min_at('', '1970-01-01 00:00:00+00') AS first_ms,
 	   typeid_min_at('', '10889-08-02 05:31:50.655+00') AS last_ms;
 SELECT typeid_min_at('', '1969-12-31 23:59:59.999+00');
+SELECT :'LAST_ERROR_SQLSTATE' AS sqlstate;
 SELECT typeid_min_at('', '10889-08-02 05:31:50.656+00');
+SELECT :'LAST_ERROR_SQLSTATE' AS sqlstate;
 SELECT typeid_min_at('', 'infinity');
 SELECT :'LAST_ERROR_SQLSTATE' AS sqlstate;
 SELECT typeid_min_at('Bad', now());
+SELECT :'LAST_ERROR_SQLSTATE' AS sqlstate;
 -- the bounds of a millisecond bracket every ID generated in it
 SELECT count(*) AS ids,
 	   count(*) FILTER (WHERE id >= typeid_min_at('user', typeid_timestamp(id))

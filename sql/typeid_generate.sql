@@ -43,7 +43,9 @@ SELECT typeid_prefix(typeid_generate()) = '' AS default_prefix_is_empty,
 	   length(typeid_generate()::text) AS length_without_prefix,
 	   length(typeid_generate(repeat('z', 63))::text) AS length_with_longest_prefix;
 SELECT typeid_generate('User');
+SELECT :'LAST_ERROR_SQLSTATE' AS sqlstate;
 SELECT typeid_generate('_user');
+SELECT :'LAST_ERROR_SQLSTATE' AS sqlstate;
 SELECT typeid_generate(repeat('z', 64));
 SELECT :'LAST_ERROR_SQLSTATE' AS sqlstate;
 

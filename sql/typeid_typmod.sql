@@ -18,13 +18,17 @@ SELECT format_type('typeid'::regtype, 1) AS a, format_type('typeid'::regtype, 55
 	   format_type('typeid'::regtype, 12271) AS org;
 -- 28 would be "a" followed by a zero digit, which no prefix has
 SELECT format_type('typeid'::regtype, 28);
+SELECT :'LAST_ERROR_SQLSTATE' AS sqlstate;
 -- prefixes longer than 6 bytes are registered when first used
 SELECT typmod, prefix FROM am.typeid_prefixes ORDER BY prefix;
 
 -- bad modifiers
 SELECT NULL::typeid('a', 'b');
+SELECT :'LAST_ERROR_SQLSTATE' AS sqlstate;
 SELECT NULL::typeid('');
+SELECT :'LAST_ERROR_SQLSTATE' AS sqlstate;
 SELECT NULL::typeid('User');
+SELECT :'LAST_ERROR_SQLSTATE' AS sqlstate;
 SELECT NULL::typeid(5);
 SELECT :'LAST_ERROR_SQLSTATE' AS sqlstate;
 CREATE TABLE tm_bad (id typeid());
@@ -41,11 +45,13 @@ INSERT INTO tm_users (org_id) VALUES ('org_01h455vb4pex5vsknk084sn02q');
 SELECT typeid_prefix(id), org_id FROM tm_users;
 CREATE TABLE tm_wrong_default (id typeid('user') DEFAULT typeid_generate('org'));
 INSERT INTO tm_wrong_default DEFAULT VALUES;
+SELECT :'LAST_ERROR_SQLSTATE' AS sqlstate;
 CREATE TABLE tm_adopting_default (id typeid('user') DEFAULT typeid_generate());
 INSERT INTO tm_adopting_default DEFAULT VALUES;
 SELECT typeid_prefix(id) FROM tm_adopting_default;
 -- UPDATE
 UPDATE tm_users SET org_id = 'user_01h455vb4pex5vsknk084sn02q';
+SELECT :'LAST_ERROR_SQLSTATE' AS sqlstate;
 UPDATE tm_users SET org_id = '01h455vb4pex5vsknk084sn02r' RETURNING org_id;
 -- foreign keys compare the adopted value
 UPDATE tm_users SET org_id = '01h455vb4pex5vsknk084sn0zz';
@@ -54,10 +60,13 @@ PREPARE tm_ins(typeid) AS INSERT INTO tm_users (id) VALUES ($1) RETURNING id;
 EXECUTE tm_ins('user_01h455vb4pex5vsknk084sn02a');
 EXECUTE tm_ins('01h455vb4pex5vsknk084sn02b');
 EXECUTE tm_ins('org_01h455vb4pex5vsknk084sn02c');
+SELECT :'LAST_ERROR_SQLSTATE' AS sqlstate;
 PREPARE tm_ins_text(text) AS INSERT INTO tm_users (id) VALUES ($1) RETURNING id;
 EXECUTE tm_ins_text('org_01h455vb4pex5vsknk084sn02d');
+SELECT :'LAST_ERROR_SQLSTATE' AS sqlstate;
 -- INSERT ... SELECT
 INSERT INTO tm_users (id) SELECT typeid_generate('org') FROM generate_series(1, 3);
+SELECT :'LAST_ERROR_SQLSTATE' AS sqlstate;
 INSERT INTO tm_users (id, any_id) SELECT typeid_generate(), typeid_generate('org') FROM generate_series(1, 3);
 SELECT count(*) FILTER (WHERE typeid_prefix(id) = 'user') AS users,
 	   count(*) FILTER (WHERE typeid_prefix(any_id) = 'org') AS any_ids
@@ -67,6 +76,7 @@ SELECT 'org_01h455vb4pex5vsknk084sn02q'::typeid('org'), '01h455vb4pex5vsknk084sn
 	   CAST('01890a5d-ac96-774b-bcce-b302099a8057'::uuid AS typeid('org')),
 	   typeid_generate('org')::typeid('org') IS NOT NULL AS generated;
 SELECT 'org_01h455vb4pex5vsknk084sn02q'::typeid::typeid('user');
+SELECT :'LAST_ERROR_SQLSTATE' AS sqlstate;
 SELECT 'org_01h455vb4pex5vsknk084sn02q'::typeid('user');
 SELECT ('org_01h455vb4pex5vsknk084sn02q'::text)::typeid('user');
 -- COPY FROM, text and binary
@@ -87,6 +97,7 @@ SELECT id FROM tm_users WHERE id::text LIKE 'user_01h455vb4pex5vsknk084sn03%' OR
 INSERT INTO tm_users (id, invoice) VALUES (DEFAULT, 'invoice_01h455vb4pex5vsknk084sn02q'), (DEFAULT, '01h455vb4pex5vsknk084sn02r')
 RETURNING invoice;
 INSERT INTO tm_users (id, invoice) VALUES (DEFAULT, 'invoices_01h455vb4pex5vsknk084sn02q');
+SELECT :'LAST_ERROR_SQLSTATE' AS sqlstate;
 -- equality and index scans work across typmods
 SET enable_seqscan = off;
 EXPLAIN (COSTS OFF) SELECT * FROM tm_users WHERE id = 'user_01h455vb4pex5vsknk084sn02a';
@@ -96,6 +107,7 @@ RESET enable_seqscan;
 -- ("mgibvcxh" and "uookuhtqn" share FNV-1a bits)
 CREATE TABLE tm_first (id typeid('mgibvcxh'));
 CREATE TABLE tm_second (id typeid('uookuhtqn'));
+SELECT :'LAST_ERROR_SQLSTATE' AS sqlstate;
 SELECT 'uookuhtqn_01h455vb4pex5vsknk084sn02q'::typeid('uookuhtqn');
 SELECT :'LAST_ERROR_SQLSTATE' AS sqlstate;
 SELECT typmod, prefix FROM am.typeid_prefixes ORDER BY prefix;
@@ -107,6 +119,7 @@ SELECT 'invoice_01h455vb4pex5vsknk084sn02q'::typeid('invoice'), 'x_01h455vb4pex5
 SELECT format_type(atttypid, atttypmod) FROM pg_attribute WHERE attrelid = 'tm_users'::regclass AND attname = 'invoice';
 SELECT 'receipt_01h455vb4pex5vsknk084sn02q'::typeid('receipt');
 ROLLBACK;
+SELECT :'LAST_ERROR_SQLSTATE' AS sqlstate;
 
 -- a registration rolled back with its transaction leaves nothing behind
 BEGIN;
@@ -134,6 +147,7 @@ SELECT * FROM tm_items;
 CREATE TABLE tm_accounts (id text, n int);
 INSERT INTO tm_accounts VALUES ('01h455vb4pex5vsknk084sn02q', 1), ('acct_01h455vb4pex5vsknk084sn02r', 2);
 SELECT am.add_typeid('tm_accounts', 'account');
+SELECT :'LAST_ERROR_SQLSTATE' AS sqlstate;
 SELECT am.add_typeid('tm_accounts', 'acct');
 SELECT * FROM tm_accounts ORDER BY n;
 \d tm_accounts
@@ -146,29 +160,64 @@ SELECT am.add_typeid('tm_comments', 'comment', 'ref');
 CREATE TABLE tm_bad_text (id text);
 INSERT INTO tm_bad_text VALUES ('nope');
 SELECT am.add_typeid('tm_bad_text', 'x');
+SELECT :'LAST_ERROR_SQLSTATE' AS sqlstate;
 CREATE TABLE tm_bad_type (id int);
 SELECT am.add_typeid('tm_bad_type', 'x');
+SELECT :'LAST_ERROR_SQLSTATE' AS sqlstate;
 SELECT am.add_typeid('tm_bad_type', 'X', 'other');
+SELECT :'LAST_ERROR_SQLSTATE' AS sqlstate;
 CREATE VIEW tm_view AS SELECT 1 AS id;
 SELECT am.add_typeid('tm_view', 'x');
+SELECT :'LAST_ERROR_SQLSTATE' AS sqlstate;
 CREATE ROLE tm_stranger;
 GRANT ALL ON tm_posts TO tm_stranger;
 SET ROLE tm_stranger;
 SELECT am.add_typeid('tm_posts', 'x', 'other_id');
 SELECT :'LAST_ERROR_SQLSTATE' AS sqlstate;
--- the registry is written only through the type modifier, which any user
--- may use
-INSERT INTO am.typeid_prefixes VALUES (1, 'x');
+-- registering a long prefix needs INSERT on the registry, which only the
+-- database owner (and superusers) have by default; registered and short
+-- prefixes need nothing
+CREATE TEMP TABLE tm_stranger_table (id typeid('stranger'));
+SELECT :'LAST_ERROR_SQLSTATE' AS sqlstate;
+CREATE TEMP TABLE tm_stranger_table (id typeid('invoice'), org typeid('org'));
+DROP TABLE tm_stranger_table;
+RESET ROLE;
+GRANT INSERT ON am.typeid_prefixes TO tm_stranger;
+SET ROLE tm_stranger;
 CREATE TEMP TABLE tm_stranger_table (id typeid('stranger'));
 SELECT prefix FROM am.typeid_prefixes WHERE prefix = 'stranger';
 DROP TABLE tm_stranger_table;
 RESET ROLE;
+REVOKE INSERT ON am.typeid_prefixes FROM tm_stranger;
+
+-- the registry is read without SQL: a search_path with operators of its
+-- own cannot make one prefix pass for another
+CREATE SCHEMA tm_evil;
+CREATE FUNCTION tm_evil.always(integer, integer) RETURNS boolean LANGUAGE sql AS 'SELECT true';
+CREATE OPERATOR tm_evil.= (LEFTARG = integer, RIGHTARG = integer, FUNCTION = tm_evil.always);
+CREATE TABLE tm_long (id typeid('customer'));
+SET search_path = tm_evil, pg_catalog, public;
+INSERT INTO tm_long VALUES ('invoice_01h455vb4pex5vsknk084sn02q');
+SELECT :'LAST_ERROR_SQLSTATE' AS sqlstate;
+RESET search_path;
+DROP SCHEMA tm_evil CASCADE;
+
+-- a row whose prefix does not hash to its number is refused, not trusted
+BEGIN;
+CREATE TABLE tm_probe (id typeid('shipment'));
+SELECT typmod AS shipment_typmod FROM am.typeid_prefixes WHERE prefix = 'shipment' \gset
+ROLLBACK;
+INSERT INTO am.typeid_prefixes VALUES (:shipment_typmod, 'forged');
+SELECT NULL::typeid('shipment');
+SELECT :'LAST_ERROR_SQLSTATE' AS sqlstate;
+DELETE FROM am.typeid_prefixes WHERE prefix = 'forged';
+SELECT NULL::typeid('shipment') IS NULL AS registers_after_cleanup;
 -- nothing was changed by the failed calls
 SELECT count(*) FROM pg_attribute WHERE attrelid IN ('tm_bad_text'::regclass, 'tm_bad_type'::regclass, 'tm_posts'::regclass)
 	AND attname IN ('other', 'other_id') AND NOT attisdropped;
 SELECT format_type(atttypid, atttypmod) FROM pg_attribute WHERE attrelid = 'tm_bad_text'::regclass AND attname = 'id';
 
 DROP VIEW tm_view;
-DROP TABLE tm_users, tm_orgs, tm_wrong_default, tm_adopting_default, tm_first, tm_posts, tm_items,
+DROP TABLE tm_users, tm_orgs, tm_wrong_default, tm_adopting_default, tm_first, tm_long, tm_posts, tm_items,
 	tm_accounts, tm_comments, tm_bad_text, tm_bad_type;
 DROP ROLE tm_stranger;

@@ -15,6 +15,7 @@
 #include "postgres.h"
 
 #include "libpq/pqformat.h"
+#include "mb/pg_wchar.h"
 #include "utils/builtins.h"
 
 #include "typeid.h"
@@ -41,6 +42,34 @@ typeid_build(const char *prefix, int prefix_len, const uint8 *uuid)
 }
 
 /*
+ * The input as it can be shown in a message: itself when it is valid text
+ * in the server encoding, as from typeid_in; else (binary input can be any
+ * bytes) with bytes outside printable ASCII written as \xNN.
+ */
+static char *
+quote_input(const char *str, int len)
+{
+	StringInfoData buf;
+	int			i;
+
+	if (memchr(str, '\0', len) == NULL &&
+		pg_verify_mbstr(GetDatabaseEncoding(), str, len, true))
+		return pnstrdup(str, len);
+
+	initStringInfo(&buf);
+	for (i = 0; i < len; i++)
+	{
+		unsigned char c = (unsigned char) str[i];
+
+		if (c >= 0x20 && c < 0x7f)
+			appendStringInfoChar(&buf, c);
+		else
+			appendStringInfo(&buf, "\\x%02x", c);
+	}
+	return buf.data;
+}
+
+/*
  * Parse len bytes of text into a typeid, raising 22P02 when invalid.
  */
 TypeId *
@@ -56,7 +85,7 @@ typeid_from_cstring(const char *str, int len)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_TEXT_REPRESENTATION),
 				 errmsg("invalid input syntax for type %s: \"%s\"",
-						"typeid", pnstrdup(str, len)),
+						"typeid", quote_input(str, len)),
 				 errdetail_internal("%s", detail)));
 	}
 	return typeid_build(str, (int) parsed.prefix_len, parsed.uuid);

@@ -8,8 +8,8 @@
  * the codec): prefixes of up to 6 bytes are encoded in the typmod itself;
  * longer ones are hashed, and the registry table am.typeid_prefixes maps
  * the hash back to the prefix.  A hashed prefix is registered the first time
- * typmod_in meets it, as the registry's owner; a second prefix with the same
- * number is refused there.  Registered prefixes work in read-only
+ * typmod_in meets it, by a role allowed to insert into the registry; a
+ * second prefix with the same number is refused there.  Registered prefixes work in read-only
  * transactions and on standbys, where the registry is only read.  The
  * registry is not dumped: restoring a table re-registers its prefixes.
  *
@@ -26,20 +26,26 @@
  */
 #include "postgres.h"
 
+#include "access/genam.h"
 #include "access/htup_details.h"
+#include "access/stratnum.h"
+#include "access/table.h"
 #include "access/xact.h"
 #include "access/xlog.h"
 #include "catalog/namespace.h"
-#include "catalog/pg_class.h"
 #include "catalog/pg_type.h"
 #include "executor/spi.h"
 #include "miscadmin.h"
+#include "utils/acl.h"
 #include "utils/array.h"
 #include "utils/builtins.h"
+#include "utils/fmgroids.h"
+#include "utils/guc.h"
 #include "utils/hsearch.h"
 #include "utils/lsyscache.h"
 #include "utils/memutils.h"
-#include "utils/syscache.h"
+#include "utils/rel.h"
+#include "utils/snapmgr.h"
 
 #include "typeid.h"
 
@@ -49,6 +55,9 @@ PG_FUNCTION_INFO_V1(typeid_enforce_typmod);
 
 #define REGISTRY_SCHEMA "am"
 #define REGISTRY_TABLE "typeid_prefixes"
+/* its columns: (typmod integer PRIMARY KEY, prefix text) */
+#define Anum_registry_typmod 1
+#define Anum_registry_prefix 2
 
 /* registry rows this backend has read: hashed typmod -> prefix */
 typedef struct RegistryEntry
@@ -101,17 +110,25 @@ registry_cache_for(Oid relid)
 /*
  * Read the prefix registered for a hashed typmod into out.  Returns its
  * length, or -1 when none is registered.
+ *
+ * The registry is read directly through its primary key, so the lookup
+ * depends on no search_path and no privilege, with a fresh snapshot so that
+ * a prefix registered by this transaction is seen.  A row is trusted only
+ * when its prefix hashes to its typmod: a hand-made row cannot make one
+ * prefix pass for another.
  */
 static int
 registry_lookup(int32 typmod, char *out)
 {
 	Oid			relid = registry_relid();
 	RegistryEntry *entry;
-	bool		found;
+	Relation	rel;
+	Snapshot	snapshot;
+	ScanKeyData key;
+	SysScanDesc scan;
+	HeapTuple	tuple;
 	int			len = -1;
-	Datum		arg = Int32GetDatum(typmod);
-	Oid			argtype = INT4OID;
-	TransactionId xmin = InvalidTransactionId;
+	bool		own_row = false;
 
 	if (!OidIsValid(relid))
 		return -1;
@@ -123,30 +140,44 @@ registry_lookup(int32 typmod, char *out)
 		return entry->prefix_len;
 	}
 
-	if (SPI_connect() != SPI_OK_CONNECT)
-		elog(ERROR, "SPI_connect failed");
-	if (SPI_execute_with_args("SELECT prefix, xmin FROM " REGISTRY_SCHEMA "." REGISTRY_TABLE
-							  " WHERE typmod = $1",
-							  1, &argtype, &arg, NULL, false, 1) != SPI_OK_SELECT)
-		elog(ERROR, "could not read the typeid prefix registry");
-	if (SPI_processed == 1)
+	rel = table_open(relid, AccessShareLock);
+	/* a parallel worker cannot take a new snapshot; the query's will do */
+	snapshot = RegisterSnapshot(IsInParallelMode() ? GetActiveSnapshot() : GetLatestSnapshot());
+	ScanKeyInit(&key, Anum_registry_typmod, BTEqualStrategyNumber, F_INT4EQ,
+				Int32GetDatum(typmod));
+	scan = systable_beginscan(rel, RelationGetPrimaryKeyIndex(rel), true,
+							  snapshot, 1, &key);
+	tuple = systable_getnext(scan);
+	if (HeapTupleIsValid(tuple))
 	{
-		HeapTuple	row = SPI_tuptable->vals[0];
-		char	   *prefix = SPI_getvalue(row, SPI_tuptable->tupdesc, 1);
 		bool		isnull;
+		Datum		value = heap_getattr(tuple, Anum_registry_prefix,
+										 RelationGetDescr(rel), &isnull);
+		text	   *prefix = isnull ? NULL : DatumGetTextPP(value);
+		TypeIdParse check;
 
-		len = strlen(prefix);
-		if (len > TYPEID_MAX_PREFIX_LEN)
-			elog(ERROR, "typeid prefix registry holds an invalid prefix for type modifier %d",
-				 typmod);
-		memcpy(out, prefix, len);
-		xmin = DatumGetTransactionId(SPI_getbinval(row, SPI_tuptable->tupdesc, 2, &isnull));
+		len = prefix ? VARSIZE_ANY_EXHDR(prefix) : 0;
+		if (prefix == NULL || len == 0 || len > TYPEID_MAX_PREFIX_LEN ||
+			!typeid_check_prefix(VARDATA_ANY(prefix), len, &check) ||
+			typeid_prefix_typmod(VARDATA_ANY(prefix), len) != typmod)
+			ereport(ERROR,
+					(errcode(ERRCODE_DATA_CORRUPTED),
+					 errmsg("invalid row for type modifier %d in %s.%s",
+							typmod, REGISTRY_SCHEMA, REGISTRY_TABLE),
+					 errdetail("Its prefix is not a valid prefix with that type modifier."),
+					 errhint("Delete the row; the prefix is registered again when it is next used.")));
+		memcpy(out, VARDATA_ANY(prefix), len);
+		own_row = TransactionIdIsCurrentTransactionId(HeapTupleHeaderGetXmin(tuple->t_data));
 	}
-	SPI_finish();
+	systable_endscan(scan);
+	UnregisterSnapshot(snapshot);
+	table_close(rel, AccessShareLock);
 
 	/* cache committed rows only: this transaction's own may roll back */
-	if (len >= 0 && !TransactionIdIsCurrentTransactionId(xmin))
+	if (len >= 0 && !own_row)
 	{
+		bool		found;
+
 		entry = hash_search(registry_cache, &typmod, HASH_ENTER, &found);
 		entry->prefix_len = len;
 		memcpy(entry->prefix, out, len);
@@ -155,41 +186,46 @@ registry_lookup(int32 typmod, char *out)
 }
 
 /*
- * Register a hashed prefix, as the registry's owner so that callers need no
- * privileges on it.  A concurrent registration of the same number is
- * waited for by ON CONFLICT and then seen by the caller's re-read.
+ * Register a hashed prefix, as the calling role: only roles allowed to
+ * insert into the registry (by default superusers and the database owner)
+ * can register new long prefixes, so no one else can fill the registry or
+ * take the number of a prefix someone else will need.  A concurrent
+ * registration of the same number is waited for by ON CONFLICT and then
+ * seen by the caller's re-read.
  */
 static void
 registry_insert(int32 typmod, const char *prefix, int prefix_len)
 {
 	Oid			relid = registry_relid();
-	HeapTuple	classtup;
-	Oid			owner;
-	Oid			save_userid;
-	int			save_sec_context;
 	Oid			argtypes[2] = {INT4OID, TEXTOID};
 	Datum		args[2];
+	int			nestlevel;
 
 	if (!OidIsValid(relid))
 		ereport(ERROR,
 				(errcode(ERRCODE_UNDEFINED_TABLE),
-				 errmsg("typeid prefix registry %s.%s does not exist",
+				 errmsg("relation \"%s.%s\" does not exist",
 						REGISTRY_SCHEMA, REGISTRY_TABLE),
-				 errhint("Reinstall the activemodel extension.")));
+				 errhint("Install the extension with CREATE EXTENSION activemodel.")));
 
-	classtup = SearchSysCache1(RELOID, ObjectIdGetDatum(relid));
-	if (!HeapTupleIsValid(classtup))
-		elog(ERROR, "cache lookup failed for relation %u", relid);
-	owner = ((Form_pg_class) GETSTRUCT(classtup))->relowner;
-	ReleaseSysCache(classtup);
+	if (pg_class_aclcheck(relid, GetUserId(), ACL_INSERT) != ACLCHECK_OK)
+		ereport(ERROR,
+				(errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
+				 errmsg("permission denied to register typeid prefix \"%.*s\"",
+						prefix_len, prefix),
+				 errdetail("A prefix longer than %d bytes is recorded in %s.%s when it is first used, and this role may not insert there.",
+						   TYPEID_TYPMOD_DIRECT_MAX_LEN, REGISTRY_SCHEMA, REGISTRY_TABLE),
+				 errhint("Have the database owner or a superuser use typeid('%.*s') once, or GRANT INSERT ON %s.%s to this role.",
+						 prefix_len, prefix, REGISTRY_SCHEMA, REGISTRY_TABLE)));
 
 	args[0] = Int32GetDatum(typmod);
 	args[1] = PointerGetDatum(cstring_to_text_with_len(prefix, prefix_len));
 
-	GetUserIdAndSecContext(&save_userid, &save_sec_context);
-	SetUserIdAndSecContext(owner, save_sec_context | SECURITY_LOCAL_USERID_CHANGE |
-						   SECURITY_RESTRICTED_OPERATION);
-
+	/* the statement is fully qualified; pin search_path all the same */
+	nestlevel = NewGUCNestLevel();
+	(void) set_config_option("search_path", "pg_catalog, pg_temp",
+							 PGC_USERSET, PGC_S_SESSION, GUC_ACTION_SAVE,
+							 true, 0, false);
 	if (SPI_connect() != SPI_OK_CONNECT)
 		elog(ERROR, "SPI_connect failed");
 	if (SPI_execute_with_args("INSERT INTO " REGISTRY_SCHEMA "." REGISTRY_TABLE
@@ -197,8 +233,7 @@ registry_insert(int32 typmod, const char *prefix, int prefix_len)
 							  2, argtypes, args, NULL, false, 0) != SPI_OK_INSERT)
 		elog(ERROR, "could not write the typeid prefix registry");
 	SPI_finish();
-
-	SetUserIdAndSecContext(save_userid, save_sec_context);
+	AtEOXact_GUC(false, nestlevel);
 }
 
 /*
@@ -248,13 +283,18 @@ typeid_apply_typmod(TypeId *value, int32 typmod, FmgrInfo *flinfo)
 
 	if (expected == NULL || expected->typmod != typmod)
 	{
+		/* look up first: an error must not leave a half-filled slot */
+		local.len = typmod_prefix(typmod, local.prefix);
+		local.typmod = typmod;
 		if (flinfo == NULL)
 			expected = &local;
-		else if (expected == NULL)
-			expected = flinfo->fn_extra =
-				MemoryContextAlloc(flinfo->fn_mcxt, sizeof(TypmodPrefix));
-		expected->len = typmod_prefix(typmod, expected->prefix);
-		expected->typmod = typmod;
+		else
+		{
+			if (expected == NULL)
+				expected = flinfo->fn_extra =
+					MemoryContextAlloc(flinfo->fn_mcxt, sizeof(TypmodPrefix));
+			*expected = local;
+		}
 	}
 
 	if (len == expected->len &&
