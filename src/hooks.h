@@ -113,6 +113,7 @@ extern List *hooks_registry_read(Oid tbl);
 extern Oid	hooks_function_lookup(const char *fn_schema, const char *fn_name,
 								  int nargs, Oid rowtype);
 extern char *hooks_table_name(Oid relid);
+extern Oid	relation_owner(Oid relid);
 extern void hooks_registry_init(void);
 
 /* hooks_dispatch.c */

@@ -234,16 +234,7 @@ hook_row_cmp(const ListCell *a, const ListCell *b)
 static void
 hooks_check_foreign_trigger(Trigger *tg, Relation rel, HookSet *set)
 {
-	Oid			firing_owner = rel->rd_rel->relowner;
-	HeapTuple	tuple = SearchSysCache1(RELOID, ObjectIdGetDatum(set->source_relid));
-	Oid			source_owner;
-
-	if (!HeapTupleIsValid(tuple))
-		elog(ERROR, "cache lookup failed for relation %u", set->source_relid);
-	source_owner = ((Form_pg_class) GETSTRUCT(tuple))->relowner;
-	ReleaseSysCache(tuple);
-
-	if (has_privs_of_role(firing_owner, source_owner))
+	if (has_privs_of_role(rel->rd_rel->relowner, relation_owner(set->source_relid)))
 		return;
 	if (rel->rd_rel->relispartition &&
 		list_member_oid(get_partition_ancestors(RelationGetRelid(rel)),

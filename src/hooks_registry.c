@@ -354,22 +354,11 @@ hooks_exec_as(Oid role, const char *sql, int nargs, Oid *argtypes,
 	return processed;
 }
 
-static Oid
-hooks_registry_owner(void)
-{
-	Oid			relid = hooks_registry_relid(false);
-	HeapTuple	tuple = SearchSysCache1(RELOID, ObjectIdGetDatum(relid));
-	Oid			owner;
-
-	if (!HeapTupleIsValid(tuple))
-		elog(ERROR, "cache lookup failed for relation %u", relid);
-	owner = ((Form_pg_class) GETSTRUCT(tuple))->relowner;
-	ReleaseSysCache(tuple);
-	return owner;
-}
-
-static Oid
-hooks_table_owner(Oid relid)
+/*
+ * Owner of a relation.
+ */
+Oid
+relation_owner(Oid relid)
 {
 	HeapTuple	tuple = SearchSysCache1(RELOID, ObjectIdGetDatum(relid));
 	Oid			owner;
@@ -418,7 +407,7 @@ hooks_registry_insert(const HookRow *row)
 	hooks_key_params(row, types, values);
 	types[HOOK_KEY_NARGS] = INT4OID;
 	values[HOOK_KEY_NARGS] = Int32GetDatum(row->priority);
-	hooks_exec_as(hooks_registry_owner(),
+	hooks_exec_as(relation_owner(hooks_registry_relid(false)),
 				  "INSERT INTO " HOOKS_SCHEMA "." HOOKS_REGISTRY
 				  " (tbl, event, fn_schema, fn_name, fn_nargs, priority)"
 				  " VALUES ($1, $2, $3, $4, $5, $6)",
@@ -432,7 +421,7 @@ hooks_registry_delete(const HookRow *row)
 	Datum		values[HOOK_KEY_NARGS];
 
 	hooks_key_params(row, types, values);
-	return hooks_exec_as(hooks_registry_owner(),
+	return hooks_exec_as(relation_owner(hooks_registry_relid(false)),
 						 "DELETE FROM " HOOKS_SCHEMA "." HOOKS_REGISTRY
 						 " WHERE " HOOK_KEY_WHERE,
 						 HOOK_KEY_NARGS, types, values) > 0;
@@ -454,7 +443,7 @@ hooks_registry_rename_function(const HookRow *row, const char *new_schema,
 	values[HOOK_KEY_NARGS] = NameGetDatum(schema);
 	types[HOOK_KEY_NARGS + 1] = NAMEOID;
 	values[HOOK_KEY_NARGS + 1] = NameGetDatum(name);
-	hooks_exec_as(hooks_registry_owner(),
+	hooks_exec_as(relation_owner(hooks_registry_relid(false)),
 				  "UPDATE " HOOKS_SCHEMA "." HOOKS_REGISTRY
 				  " SET fn_schema = $6, fn_name = $7 WHERE " HOOK_KEY_WHERE,
 				  HOOK_KEY_NARGS + 2, types, values);
@@ -580,7 +569,7 @@ hooks_sync_triggers(Oid relid)
 	table_close(rel, NoLock);
 
 	foreach(lc, statements)
-		hooks_exec_as(hooks_table_owner(relid), lfirst(lc), 0, NULL, NULL);
+		hooks_exec_as(relation_owner(relid), lfirst(lc), 0, NULL, NULL);
 }
 
 /*
