@@ -474,6 +474,82 @@ SELECT event, op, new, old FROM hk_calls;
 TRUNCATE hk_log;
 
 --
+-- Out-of-line (TOASTed) values.  Hooks get the row as PL/pgSQL gives NEW to
+-- a trigger function: a PL/pgSQL hook that returns its row, changed or not,
+-- leaves a large value it did not change where it is, so the UPDATE writes
+-- no TOAST chunks for it.  A value a hook changes is written, and so is
+-- every large value of a row returned by a hook in another language (an SQL
+-- function returns its row flattened).
+--
+CREATE TABLE hk_doc (id int PRIMARY KEY, n int, body text);
+ALTER TABLE hk_doc ALTER COLUMN body SET STORAGE EXTERNAL;
+CREATE VIEW hk_doc_toast AS
+SELECT pg_relation_size(reltoastrelid) AS bytes FROM pg_class WHERE oid = 'hk_doc'::regclass;
+CREATE FUNCTION hk_doc_keep(new hk_doc) RETURNS hk_doc LANGUAGE plpgsql AS $$
+BEGIN
+	RETURN new;
+END
+$$;
+CREATE FUNCTION hk_doc_count(new hk_doc, old hk_doc) RETURNS hk_doc LANGUAGE plpgsql AS $$
+BEGIN
+	new.n := old.n + 10;
+	RETURN new;
+END
+$$;
+CREATE FUNCTION hk_doc_append(new hk_doc) RETURNS hk_doc LANGUAGE plpgsql AS $$
+BEGIN
+	new.body := new.body || '!';
+	RETURN new;
+END
+$$;
+CREATE FUNCTION hk_doc_sql(new hk_doc) RETURNS hk_doc LANGUAGE sql AS $$ SELECT new $$;
+INSERT INTO hk_doc VALUES (1, 0, repeat('x', 96 * 1024));
+SELECT bytes AS toast_bytes FROM hk_doc_toast \gset
+-- a hook that returns its row
+SELECT am.add_hook('hk_doc', 'before_save', 'hk_doc_keep(hk_doc)');
+UPDATE hk_doc SET n = n + 1;
+UPDATE hk_doc SET n = n + 1;
+UPDATE hk_doc SET n = n + 1;
+UPDATE hk_doc SET n = n + 1;
+SELECT bytes - :toast_bytes AS toast_growth FROM hk_doc_toast;
+-- a hook that changes another column, from the old row
+SELECT am.add_hook('hk_doc', 'before_update', 'hk_doc_count(hk_doc, hk_doc)');
+UPDATE hk_doc SET n = n + 1;
+SELECT bytes - :toast_bytes AS toast_growth FROM hk_doc_toast;
+SELECT n, body = repeat('x', 96 * 1024) AS body_intact FROM hk_doc;
+-- a hook that changes the large value writes it
+SELECT am.add_hook('hk_doc', 'before_update', 'hk_doc_append(hk_doc)');
+UPDATE hk_doc SET n = n + 1;
+SELECT bytes > :toast_bytes AS toast_grew FROM hk_doc_toast;
+SELECT n, length(body), right(body, 2) FROM hk_doc;
+SELECT am.remove_hook('hk_doc', 'before_update', 'hk_doc_append(hk_doc)');
+-- an SQL hook returns its row flattened: the value is written again
+SELECT bytes AS toast_bytes FROM hk_doc_toast \gset
+SELECT am.add_hook('hk_doc', 'before_save', 'hk_doc_sql(hk_doc)');
+UPDATE hk_doc SET n = n + 1;
+SELECT bytes > :toast_bytes AS toast_grew FROM hk_doc_toast;
+SELECT n, length(body) FROM hk_doc;
+-- through a partition whose layout differs from its parent's
+CREATE TABLE hk_docs (id int, kind text, body text) PARTITION BY LIST (kind);
+CREATE TABLE hk_docs_b (body text, gone int, kind text, id int);
+ALTER TABLE hk_docs_b DROP COLUMN gone;
+ALTER TABLE hk_docs_b ALTER COLUMN body SET STORAGE EXTERNAL;
+ALTER TABLE hk_docs ATTACH PARTITION hk_docs_b FOR VALUES IN ('b');
+CREATE FUNCTION hk_docs_keep(new hk_docs) RETURNS hk_docs LANGUAGE plpgsql AS $$
+BEGIN
+	RETURN new;
+END
+$$;
+SELECT am.add_hook('hk_docs', 'before_save', 'hk_docs_keep(hk_docs)');
+INSERT INTO hk_docs VALUES (1, 'b', repeat('y', 96 * 1024));
+SELECT pg_relation_size(reltoastrelid) AS toast_bytes FROM pg_class WHERE oid = 'hk_docs_b'::regclass \gset
+UPDATE hk_docs SET id = id + 1;
+UPDATE hk_docs SET id = id + 1;
+SELECT pg_relation_size(reltoastrelid) - :toast_bytes AS toast_growth
+FROM pg_class WHERE oid = 'hk_docs_b'::regclass;
+SELECT id, kind, length(body) FROM hk_docs;
+
+--
 -- A hook that writes to its own table runs nested hooks (with their own
 -- function call state).
 --
@@ -531,6 +607,6 @@ DROP TABLE hk_lost CASCADE;
 SELECT am.hook_event(), am.hook_operation();
 
 \set VERBOSITY terse
-DROP TABLE hk_users, hk_log, hk_other, hk_p, hk_tree, hk_bad CASCADE;
+DROP TABLE hk_users, hk_log, hk_other, hk_p, hk_tree, hk_bad, hk_doc, hk_docs CASCADE;
 \set VERBOSITY default
 SELECT count(*) FROM am.hook_registry;

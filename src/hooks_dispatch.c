@@ -18,6 +18,13 @@
  * entry may still be running hooks further up the stack, so its memory is
  * kept until the end of the transaction.
  *
+ * Hooks get the row as PL/pgSQL gives NEW to a trigger function: an expanded
+ * record over the trigger's tuple, whose out-of-line (TOASTed) values stay
+ * out of line.  A PL/pgSQL hook takes that record over and may hand it back
+ * changed or not; what a before hook returns is written, so an unchanged
+ * value keeps its TOAST pointer and is neither rewritten nor detoasted.
+ * Functions in other languages read the record flattened, as usual.
+ *
  * IDENTIFICATION
  *	  src/hooks_dispatch.c
  *
@@ -37,6 +44,7 @@
 #include "miscadmin.h"
 #include "utils/acl.h"
 #include "utils/builtins.h"
+#include "utils/expandedrecord.h"
 #include "utils/guc.h"
 #include "utils/hsearch.h"
 #include "utils/inval.h"
@@ -430,28 +438,62 @@ hooks_lookup(TriggerData *trigdata, HookTiming timing)
 }
 
 /*
- * A row as the composite argument of a hook: a copy in the layout of the
- * table named by the trigger, and stamped with its row type (and, on servers
- * that version row types, its version).
+ * A tuple of the firing relation in the layout of the table named by the
+ * trigger.
  */
-static Datum
-hooks_row_datum(HookSet *set, Relation rel, HeapTuple tuple)
+static HeapTuple
+hooks_source_tuple(HookSet *set, HeapTuple tuple)
 {
-	if (set->source_relid == RelationGetRelid(rel))
-		return heap_copy_tuple_as_datum(tuple, RelationGetDescr(rel));
 	if (set->to_source != NULL)
-		tuple = execute_attr_map_tuple(tuple, set->to_source);
-	return heap_copy_tuple_as_datum(tuple, set->source_desc);
+		return execute_attr_map_tuple(tuple, set->to_source);
+	return tuple;
 }
 
 /*
- * The row a before hook returned, checked to be of the table's row type.
+ * A row as the composite argument of hooks: an expanded record of the row
+ * type of the table named by the trigger over a tuple in its layout,
+ * neither copied nor detoasted, as PL/pgSQL makes NEW for a trigger.  It
+ * lives in the current (per-row) memory context and is used during the
+ * trigger call only, while the tuple it does not own is valid.
+ */
+static ExpandedRecordHeader *
+hooks_row_record(HookSet *set, HeapTuple tuple)
+{
+	ExpandedRecordHeader *erh;
+
+	erh = make_expanded_record_from_typeid(set->rowtype, -1, CurrentMemoryContext);
+	expanded_record_set_tuple(erh, tuple, false, false);
+	return erh;
+}
+
+/*
+ * The row a before hook returned, checked to be of the table's row type: an
+ * expanded record (read/write if the hook handed it over, *owned set) or a
+ * composite datum.
  */
 static Datum
-hooks_returned_row(HookSet *set, HookCall *call, Datum result)
+hooks_returned_row(HookSet *set, HookCall *call, Datum result, bool *owned)
 {
-	HeapTupleHeader td = DatumGetHeapTupleHeader(result);
-	Oid			typid = HeapTupleHeaderGetTypeId(td);
+	Oid			typid;
+
+	if (VARATT_IS_EXTERNAL_EXPANDED(DatumGetPointer(result)))
+	{
+		ExpandedRecordHeader *erh = (ExpandedRecordHeader *) DatumGetEOHP(result);
+
+		if (erh->er_magic != ER_MAGIC)
+			elog(ERROR, "%s hook %s returned an expanded object that is not a record",
+				 hook_event_names[call->event], call->fn_desc);
+		typid = erh->er_typeid;
+		*owned = VARATT_IS_EXTERNAL_EXPANDED_RW(DatumGetPointer(result));
+	}
+	else
+	{
+		HeapTupleHeader td = DatumGetHeapTupleHeader(result);
+
+		typid = HeapTupleHeaderGetTypeId(td);
+		result = PointerGetDatum(td);
+		*owned = false;
+	}
 
 	if (typid != set->rowtype)
 		ereport(ERROR,
@@ -459,7 +501,34 @@ hooks_returned_row(HookSet *set, HookCall *call, Datum result)
 				 errmsg("%s hook %s returned a row of type %s instead of %s",
 						hook_event_names[call->event], call->fn_desc,
 						format_type_be(typid), format_type_be(set->rowtype))));
-	return PointerGetDatum(td);
+	return result;
+}
+
+/*
+ * The tuple of a row that hooks_returned_row accepted, as trigger.c takes
+ * it from a trigger function (PL/pgSQL's included): the record's own tuple,
+ * or the composite datum as a tuple.
+ */
+static HeapTuple
+hooks_row_tuple(Datum row)
+{
+	HeapTupleHeader td;
+	HeapTuple	tuple;
+
+	if (VARATT_IS_EXTERNAL_EXPANDED(DatumGetPointer(row)))
+	{
+		tuple = expanded_record_get_tuple((ExpandedRecordHeader *) DatumGetEOHP(row));
+		if (tuple == NULL)
+			elog(ERROR, "hook returned an empty record");
+		return tuple;
+	}
+	td = DatumGetHeapTupleHeader(row);
+	tuple = palloc(sizeof(HeapTupleData));
+	tuple->t_len = HeapTupleHeaderGetDatumLength(td);
+	ItemPointerSetInvalid(&tuple->t_self);
+	tuple->t_tableOid = InvalidOid;
+	tuple->t_data = td;
+	return tuple;
 }
 
 static void
@@ -475,31 +544,43 @@ hooks_error_callback(void *arg)
 
 /*
  * Run the hooks of one row.  For the before timing, returns the row to
- * write (the trigger's own tuple if no hook changed it... or a new one), or
- * NULL when a hook skipped the row; otherwise returns NULL.
+ * write: the trigger's own tuple if the hooks returned it unchanged, or a
+ * new one; NULL when a hook skipped the row.  Otherwise returns NULL.
+ *
+ * The new row of a create or update goes read/write: a hook may change it
+ * in place or take it over (PL/pgSQL does, instead of copying it).  A before
+ * hook passes it on to the next as it returns it; an after hook returns
+ * nothing, so the next gets a record of its own.  The old row, and the row
+ * of a destroy, which is both, go read-only: one record serves every hook.
  *
  * nested: the set's FmgrInfos are in use further up the stack (a hook wrote
  * to the same table), so each call gets a fresh copy, as a trigger fired by
  * a nested statement would.
  */
 static HeapTuple
-hooks_run(HookSet *set, Relation rel, HookTiming timing, HookOp op,
+hooks_run(HookSet *set, HookTiming timing, HookOp op,
 		  HeapTuple newtuple, HeapTuple oldtuple, bool nested)
 {
 	HookCall  **calls = set->calls[op];
 	int			ncalls = set->ncalls[op];
+	ExpandedRecordHeader *new_record;
+	HeapTuple	new_source;
 	Datum		new_datum;
+	bool		new_owned;
+	bool		new_passed = false;
 	Datum		old_datum = (Datum) 0;
 	bool		old_isnull = true;
 	ErrorContextCallback errcallback;
 	HookErrorContext errctx;
 	HeapTuple	result;
-	HeapTupleHeader td;
 
-	new_datum = hooks_row_datum(set, rel, newtuple);
+	new_record = hooks_row_record(set, hooks_source_tuple(set, newtuple));
+	new_source = new_record->fvalue;	/* outlives the record */
+	new_datum = ExpandedRecordGetDatum(new_record);
+	new_owned = (op != HOOK_OP_DESTROY);
 	if (op == HOOK_OP_DESTROY)
 	{
-		old_datum = new_datum;
+		old_datum = ExpandedRecordGetRODatum(new_record);
 		old_isnull = false;
 	}
 	else if (op == HOOK_OP_UPDATE)
@@ -507,7 +588,8 @@ hooks_run(HookSet *set, Relation rel, HookTiming timing, HookOp op,
 		for (int i = 0; i < ncalls && old_isnull; i++)
 			if (calls[i]->nargs == 2)
 			{
-				old_datum = hooks_row_datum(set, rel, oldtuple);
+				old_datum = ExpandedRecordGetRODatum(hooks_row_record(set,
+																	  hooks_source_tuple(set, oldtuple)));
 				old_isnull = false;
 			}
 	}
@@ -535,9 +617,12 @@ hooks_run(HookSet *set, Relation rel, HookTiming timing, HookOp op,
 			fmgr_info_copy(&fresh, &call->flinfo, CurrentMemoryContext);
 			flinfo = &fresh;
 		}
+		if (new_passed)
+			new_datum = ExpandedRecordGetDatum(hooks_row_record(set, new_source));
 		InitFunctionCallInfoData(*hookcinfo, flinfo, call->nargs, InvalidOid,
 								 NULL, NULL);
-		hookcinfo->args[0].value = new_datum;
+		hookcinfo->args[0].value = new_owned ? new_datum :
+			MakeExpandedObjectReadOnlyInternal(new_datum);
 		hookcinfo->args[0].isnull = false;
 		hookcinfo->args[1].value = old_datum;
 		hookcinfo->args[1].isnull = old_isnull;
@@ -548,14 +633,19 @@ hooks_run(HookSet *set, Relation rel, HookTiming timing, HookOp op,
 		value = FunctionCallInvoke(hookcinfo);
 
 		if (timing != HOOK_TIMING_BEFORE)
+		{
+			/* the hook may have taken the record over */
+			new_passed = new_owned;
 			continue;
+		}
 		if (hookcinfo->isnull)
 		{
 			/* skip the row: no later hook, no write */
 			error_context_stack = errcallback.previous;
 			return NULL;
 		}
-		new_datum = hooks_returned_row(set, call, value);
+		/* a record passed read/write may be gone: only the result counts */
+		new_datum = hooks_returned_row(set, call, value, &new_owned);
 	}
 	error_context_stack = errcallback.previous;
 
@@ -565,21 +655,13 @@ hooks_run(HookSet *set, Relation rel, HookTiming timing, HookOp op,
 		return newtuple;		/* proceed with the delete */
 
 	/*
-	 * The row to write, in the firing relation's layout.  The composite
-	 * datum is ours (a hook's result, or our own copy), so it becomes the
-	 * heap tuple in place: no longer marked as a datum.
+	 * The row to write, in the firing relation's layout.  The record we made,
+	 * handed back still holding its tuple, means the trigger's tuple: no hook
+	 * changed the row.
 	 */
-	td = DatumGetHeapTupleHeader(new_datum);
-#ifdef HEAP_IS_DATUM
-	if (HeapTupleHeaderIsDatum(td))
-		HeapTupleHeaderClearDatum(td);
-#endif
-	ItemPointerSetInvalid(&td->t_ctid);
-	result = palloc(HEAPTUPLESIZE);
-	result->t_len = HeapTupleHeaderGetDatumLength(td);
-	result->t_self = newtuple->t_self;
-	result->t_tableOid = newtuple->t_tableOid;
-	result->t_data = td;
+	result = hooks_row_tuple(new_datum);
+	if (result == new_source)
+		return newtuple;
 	if (set->from_source != NULL)
 		result = execute_attr_map_tuple(result, set->from_source);
 	return result;
@@ -591,7 +673,7 @@ hooks_run(HookSet *set, Relation rel, HookTiming timing, HookOp op,
  * not share a frame with the caller's variables.
  */
 static pg_noinline HeapTuple
-hooks_run_guarded(HookSet *set, Relation rel, HookTiming timing, HookOp op,
+hooks_run_guarded(HookSet *set, HookTiming timing, HookOp op,
 				  HeapTuple newtuple, HeapTuple oldtuple)
 {
 	bool		nested = set->busy;
@@ -602,7 +684,7 @@ hooks_run_guarded(HookSet *set, Relation rel, HookTiming timing, HookOp op,
 	set->busy = true;
 	PG_TRY();
 	{
-		result = hooks_run(set, rel, timing, op, newtuple, oldtuple, nested);
+		result = hooks_run(set, timing, op, newtuple, oldtuple, nested);
 	}
 	PG_FINALLY();
 	{
@@ -681,8 +763,7 @@ hooks_dispatch(PG_FUNCTION_ARGS)
 	if (set->ncalls[op] == 0)
 		return PointerGetDatum(rettuple);
 
-	return PointerGetDatum(hooks_run_guarded(set, trigdata->tg_relation, timing, op,
-											 newtuple, oldtuple));
+	return PointerGetDatum(hooks_run_guarded(set, timing, op, newtuple, oldtuple));
 }
 
 /*

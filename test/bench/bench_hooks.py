@@ -6,8 +6,10 @@ function lowercasing a column) against the same INSERT into a table with a
 hand-written PL/pgSQL BEFORE trigger doing the same, in one session,
 interleaved, median of the repeats (the method of bench.py, whose helpers
 this uses).  For information, both against a table without trigger, and
-the same with an after_save hook against an AFTER trigger.  Same options as
-bench.py; run with `BENCH_SCRIPT=bench_hooks.py test/bench/run.sh`.
+the same with an after_save hook against an AFTER trigger, and UPDATEs of
+rows holding an out-of-line (TOASTed) value, where a hook must neither
+rewrite nor detoast the value it does not touch.  Same options as bench.py;
+run with `BENCH_SCRIPT=bench_hooks.py test/bench/run.sh`.
 """
 
 import argparse
@@ -64,7 +66,53 @@ BEGIN
 END
 $$;
 SELECT am.add_hook('after_hook', 'after_save', 'after_hook_count(after_hook)');
+
+-- Rows with an 8 kB value stored out of line, uncompressed (STORAGE
+-- EXTERNAL); the UPDATEs change another column.  Before hooks and triggers
+-- return their row unchanged; after hooks and triggers read the small column.
+CREATE FUNCTION docs_trigger_keep() RETURNS trigger
+LANGUAGE plpgsql AS $$
+BEGIN
+	RETURN NEW;
+END
+$$;
+CREATE FUNCTION docs_trigger_read() RETURNS trigger
+LANGUAGE plpgsql AS $$
+BEGIN
+	PERFORM NEW.n;
+	RETURN NULL;
+END
+$$;
 """
+
+DOCS = """
+CREATE TABLE docs_{t} (id int, n int, body text);
+ALTER TABLE docs_{t} ALTER COLUMN body SET STORAGE EXTERNAL;
+INSERT INTO docs_{t} SELECT g, 0, repeat(md5(g::text), 256) FROM generate_series(1, {rows}) g;
+"""
+
+DOCS_HOOKS = """
+CREATE FUNCTION docs_before_hook_keep(new docs_before_hook) RETURNS docs_before_hook
+LANGUAGE plpgsql AS $$
+BEGIN
+	RETURN new;
+END
+$$;
+SELECT am.add_hook('docs_before_hook', 'before_save', 'docs_before_hook_keep(docs_before_hook)');
+CREATE TRIGGER keep BEFORE UPDATE ON docs_before_trigger
+	FOR EACH ROW EXECUTE FUNCTION docs_trigger_keep();
+CREATE FUNCTION docs_after_hook_read(new docs_after_hook) RETURNS void
+LANGUAGE plpgsql AS $$
+BEGIN
+	PERFORM new.n;
+END
+$$;
+SELECT am.add_hook('docs_after_hook', 'after_save', 'docs_after_hook_read(docs_after_hook)');
+CREATE TRIGGER read AFTER UPDATE ON docs_after_trigger
+	FOR EACH ROW EXECUTE FUNCTION docs_trigger_read();
+"""
+
+DOCS_TABLES = ("plain", "before_trigger", "before_hook", "after_trigger", "after_hook")
 
 
 def insert(label, table, n):
@@ -75,8 +123,18 @@ def insert(label, table, n):
         f"TRUNCATE {table}")
 
 
+def update_docs(label, t):
+    # VACUUM (untimed) reclaims the previous run's dead rows and chunks
+    return Statement(label, f"UPDATE docs_{t} SET n = n + 1", f"VACUUM docs_{t}")
+
+
+def docs_rows(scale):
+    return scale.rows // 100
+
+
 def benchmarks(scale):
     n = scale.rows
+    docs = docs_rows(scale)
     return [
         TimedBenchmark(
             f"INSERT {n:,} rows, lowercase a column before the write",
@@ -92,6 +150,17 @@ def benchmarks(scale):
             f"INSERT {n:,} rows, read a column after the write (information)",
             insert("PL/pgSQL AFTER trigger", "after_trigger", n),
             [Comparison(insert("after_save hook", "after_hook", n), None)]),
+        TimedBenchmark(
+            f"UPDATE {docs:,} rows with an 8 kB out-of-line value, "
+            f"before hook or trigger returning the row (information)",
+            update_docs("PL/pgSQL BEFORE trigger", "before_trigger"),
+            [Comparison(update_docs("before_save hook", "before_hook"), None),
+             Comparison(update_docs("no trigger", "plain"), None)]),
+        TimedBenchmark(
+            f"UPDATE {docs:,} rows with an 8 kB out-of-line value, "
+            f"after hook or trigger reading another column (information)",
+            update_docs("PL/pgSQL AFTER trigger", "after_trigger"),
+            [Comparison(update_docs("after_save hook", "after_hook"), None)]),
     ]
 
 
@@ -113,6 +182,10 @@ def main():
     with psycopg.connect(host=args.host, port=args.port, user="postgres",
                          dbname=args.dbname, autocommit=True) as conn:
         conn.execute(SETUP)
+        for t in DOCS_TABLES:
+            conn.execute(DOCS.format(t=t, rows=docs_rows(scale)))
+        conn.execute(DOCS_HOOKS)
+        conn.execute("VACUUM (FREEZE, ANALYZE)")
         conn.execute("CHECKPOINT")
         set_settings(conn, SESSION_SETTINGS)
         results = []
