@@ -279,6 +279,17 @@ SELECT am.add_hook('hk_users', 'before_update', 'hk_strict(hk_users, hk_users)')
 SELECT am.remove_hook('hk_users', 'before_update', 'hk_strict(hk_users, hk_users)');
 -- removing what is not registered returns false
 SELECT am.remove_hook('hk_users', 'before_update', 'hk_strict(hk_users, hk_users)');
+-- ... and so does naming a function of the same name and number of arguments
+-- whose arguments are of another row type: it is not a hook of the table
+CREATE TABLE hk_ua (id int);
+CREATE TABLE hk_ub (id int);
+CREATE FUNCTION hk_audit(new hk_ua) RETURNS hk_ua LANGUAGE sql AS $$ SELECT new $$;
+CREATE FUNCTION hk_audit(new hk_ub) RETURNS hk_ub LANGUAGE sql AS $$ SELECT new $$;
+SELECT am.add_hook('hk_ua', 'before_save', 'hk_audit(hk_ua)');
+SELECT am.remove_hook('hk_ua', 'before_save', 'hk_audit(hk_ub)');
+SELECT * FROM am.hooks WHERE "table" = 'hk_ua'::regclass;
+SELECT am.remove_hook('hk_ua', 'before_save', 'hk_audit(hk_ua)');
+DROP TABLE hk_ua, hk_ub CASCADE;
 
 --
 -- Ownership and privileges.

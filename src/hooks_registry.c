@@ -792,6 +792,8 @@ hooks_remove(PG_FUNCTION_ARGS)
 	HookEvent	event;
 	HeapTuple	tuple;
 	Form_pg_proc proc;
+	Oid			rowtype;
+	bool		is_hook = true;
 	HookRow		row;
 
 	hooks_check_not_null(fcinfo, 0, "tbl");
@@ -808,6 +810,16 @@ hooks_remove(PG_FUNCTION_ARGS)
 				(errcode(ERRCODE_UNDEFINED_FUNCTION),
 				 errmsg("function with OID %u does not exist", fn)));
 	proc = (Form_pg_proc) GETSTRUCT(tuple);
+
+	/*
+	 * The registry keys a hook by the function's schema, name and number of
+	 * arguments, all of the table's row type: a function of other argument
+	 * types is not a hook of this table, whatever its name.
+	 */
+	rowtype = get_rel_type_id(relid);
+	for (int i = 0; i < proc->pronargs; i++)
+		if (proc->proargtypes.values[i] != rowtype)
+			is_hook = false;
 	row.tbl = relid;
 	row.event = event;
 	row.fn_schema = get_namespace_name(proc->pronamespace);
@@ -816,7 +828,7 @@ hooks_remove(PG_FUNCTION_ARGS)
 	row.priority = 0;
 	ReleaseSysCache(tuple);
 
-	if (!hooks_registry_delete(&row))
+	if (!is_hook || !hooks_registry_delete(&row))
 		PG_RETURN_BOOL(false);
 	CommandCounterIncrement();
 	hooks_sync_triggers(relid);
