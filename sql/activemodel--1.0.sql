@@ -400,11 +400,12 @@ CREATE FUNCTION am.hook_operation() RETURNS text
 COMMENT ON FUNCTION am.hook_operation() IS
 	'write that fired the hook running now: create, update or destroy; NULL outside hooks';
 
--- Event triggers keeping the registry in step with drops and renames.
+-- Event triggers keeping the registry in step with drops and renames, and
+-- recording the dependencies of dispatch triggers created by a restore.
 CREATE FUNCTION am.hooks_ddl_trigger() RETURNS event_trigger
 	AS 'MODULE_PATHNAME', 'hooks_ddl_trigger' LANGUAGE C;
 COMMENT ON FUNCTION am.hooks_ddl_trigger() IS
-	'event trigger: forget hooks of dropped tables and functions, follow renames';
+	'event trigger: forget hooks of dropped tables and functions, follow renames, record dependencies of restored dispatch triggers';
 
 CREATE EVENT TRIGGER am_hooks_drop ON sql_drop
 	EXECUTE FUNCTION am.hooks_ddl_trigger();
@@ -413,6 +414,9 @@ CREATE EVENT TRIGGER am_hooks_rename_start ON ddl_command_start
 	EXECUTE FUNCTION am.hooks_ddl_trigger();
 CREATE EVENT TRIGGER am_hooks_rename_end ON ddl_command_end
 	WHEN TAG IN ('ALTER FUNCTION', 'ALTER ROUTINE', 'ALTER TABLE', 'ALTER SCHEMA', 'ALTER EXTENSION')
+	EXECUTE FUNCTION am.hooks_ddl_trigger();
+CREATE EVENT TRIGGER am_hooks_trigger_created ON ddl_command_end
+	WHEN TAG IN ('CREATE TRIGGER')
 	EXECUTE FUNCTION am.hooks_ddl_trigger();
 
 --

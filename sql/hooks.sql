@@ -340,6 +340,10 @@ INSERT INTO hk_owned (id) VALUES (1);
 RESET ROLE;
 INSERT INTO hk_owned (id) VALUES (2);
 SELECT * FROM hk_owned ORDER BY id;
+-- the function's owner cannot drop it while another role's table uses it
+-- as a hook, as for the function of an ordinary trigger
+DROP FUNCTION hk_whoami(hk_owned);
+SELECT :'LAST_ERROR_SQLSTATE' AS sqlstate;
 -- another role cannot borrow those hooks with a trigger of its own naming
 -- the table (it could run functions it may not execute); a table with the
 -- same owner (a copy of the table) can
@@ -404,12 +408,43 @@ SELECT tgname, pg_get_triggerdef(oid) FROM pg_trigger WHERE tgrelid = 'hk_schema
 INSERT INTO hk_schema2.hk_t_renamed VALUES (1, 'still hooked');
 
 --
--- Drops are followed: dropping a hook function removes its hooks (and the
--- trigger left without hooks), dropping a table removes its registrations.
+-- Drops.  A dispatch trigger depends on the functions of the hooks it runs,
+-- so a hook function is dropped only with CASCADE, as the function of an
+-- ordinary trigger: CASCADE drops the dispatch trigger, and the sql_drop
+-- event trigger removes the function's hooks and puts the trigger back for
+-- the table's other hooks.  Dropping a table removes its registrations.
 --
+CREATE VIEW hk_depends AS
+SELECT t.tgrelid::regclass AS "table", t.tgname, d.refobjid::regprocedure AS "function"
+FROM pg_depend d
+JOIN pg_trigger t ON t.oid = d.objid
+WHERE d.classid = 'pg_trigger'::regclass AND d.refclassid = 'pg_proc'::regclass
+  AND d.deptype = 'n' AND t.tgname LIKE 'am\_hooks\_%'
+ORDER BY t.tgrelid::regclass::text, t.tgname, d.refobjid::regprocedure::text;
+CREATE FUNCTION hk_t_other(new hk_schema2.hk_t_renamed) RETURNS hk_schema2.hk_t_renamed
+LANGUAGE plpgsql AS $$
+BEGIN
+	new.note := new.note || ', other';
+	RETURN new;
+END
+$$;
+SELECT am.add_hook('hk_schema2.hk_t_renamed', 'before_create', 'hk_t_other(hk_schema2.hk_t_renamed)');
+SELECT am.add_hook('hk_schema2.hk_t_renamed', 'before_save', 'hk_t_other(hk_schema2.hk_t_renamed)');
+SELECT * FROM hk_depends WHERE "table" = 'hk_schema2.hk_t_renamed'::regclass;
 DROP FUNCTION hk_t_before_renamed(hk_schema2.hk_t_renamed);
+SELECT :'LAST_ERROR_SQLSTATE' AS sqlstate;
+DROP FUNCTION hk_t_before_renamed(hk_schema2.hk_t_renamed) CASCADE;
+SELECT * FROM am.hooks WHERE "table" = 'hk_schema2.hk_t_renamed'::regclass;
+SELECT * FROM hk_depends WHERE "table" = 'hk_schema2.hk_t_renamed'::regclass;
+INSERT INTO hk_schema2.hk_t_renamed VALUES (2, 'after the drop') RETURNING *;
+-- a function stays depended on while it is a hook for one event of the timing
+SELECT am.remove_hook('hk_schema2.hk_t_renamed', 'before_save', 'hk_t_other(hk_schema2.hk_t_renamed)');
+SELECT * FROM hk_depends WHERE "table" = 'hk_schema2.hk_t_renamed'::regclass;
+SELECT am.remove_hook('hk_schema2.hk_t_renamed', 'before_create', 'hk_t_other(hk_schema2.hk_t_renamed)');
 SELECT count(*) FROM am.hook_registry WHERE tbl = 'hk_schema2.hk_t_renamed'::regclass;
 SELECT count(*) FROM pg_trigger WHERE tgrelid = 'hk_schema2.hk_t_renamed'::regclass;
+-- no longer a hook: no CASCADE needed
+DROP FUNCTION hk_t_other(hk_schema2.hk_t_renamed);
 SELECT am.add_hook('hk_schema2.hk_t_renamed', 'after_save', 'hk_t_after(hk_schema2.hk_t_renamed)');
 \set VERBOSITY terse
 DROP SCHEMA hk_schema2 CASCADE;

@@ -34,6 +34,12 @@
  * argument) after it; a DROP removes the rows of dropped tables and
  * functions.
  *
+ * Dependencies.  Each dispatch trigger depends on the functions of the hooks
+ * it runs (pg_depend rows kept by hooks_sync_dependencies), so a hook
+ * function is dropped only with CASCADE, as the function of an ordinary
+ * trigger; CASCADE drops the trigger, and sql_drop then forgets the
+ * function's hooks and creates the trigger again for the others.
+ *
  * IDENTIFICATION
  *	  src/hooks_registry.c
  *
@@ -45,14 +51,17 @@
 #include "access/htup_details.h"
 #include "access/table.h"
 #include "access/xact.h"
+#include "catalog/dependency.h"
 #include "catalog/namespace.h"
 #include "catalog/partition.h"
 #include "catalog/pg_class.h"
+#include "catalog/pg_depend.h"
 #include "catalog/pg_inherits.h"
 #include "catalog/pg_proc.h"
 #include "catalog/pg_trigger.h"
 #include "catalog/pg_type.h"
 #include "commands/event_trigger.h"
+#include "commands/trigger.h"
 #include "executor/spi.h"
 #include "fmgr.h"
 #include "lib/stringinfo.h"
@@ -450,6 +459,146 @@ hooks_registry_rename_function(const HookRow *row, const char *new_schema,
 }
 
 /*
+ * OID of am.hooks_dispatch().
+ */
+static Oid
+hooks_dispatch_function(void)
+{
+	Oid			fn = GetSysCacheOid3(PROCNAMEARGSNSP, Anum_pg_proc_oid,
+									 CStringGetDatum("hooks_dispatch"),
+									 PointerGetDatum(buildoidvector(NULL, 0)),
+									 ObjectIdGetDatum(get_namespace_oid(HOOKS_SCHEMA, false)));
+
+	if (!OidIsValid(fn))
+		elog(ERROR, "function %s.hooks_dispatch() does not exist", HOOKS_SCHEMA);
+	return fn;
+}
+
+/*
+ * The trigger of rel named as the dispatch trigger of a timing (not a clone
+ * on a partition), or NULL.
+ */
+static Trigger *
+hooks_named_trigger(Relation rel, HookTiming timing)
+{
+	for (int i = 0; rel->trigdesc && i < rel->trigdesc->numtriggers; i++)
+	{
+		Trigger    *tg = &rel->trigdesc->triggers[i];
+
+		if (!tg->tgisclone && strcmp(tg->tgname, hook_trigger_names[timing]) == 0)
+			return tg;
+	}
+	return NULL;
+}
+
+/*
+ * Functions (other than am.hooks_dispatch()) a trigger normally depends on.
+ */
+static List *
+hooks_trigger_function_dependencies(Oid tgoid, Oid dispatch_fn)
+{
+	Relation	depRel = table_open(DependRelationId, AccessShareLock);
+	ScanKeyData key[3];
+	SysScanDesc scan;
+	HeapTuple	tuple;
+	List	   *fns = NIL;
+
+	ScanKeyInit(&key[0], Anum_pg_depend_classid, BTEqualStrategyNumber,
+				F_OIDEQ, ObjectIdGetDatum(TriggerRelationId));
+	ScanKeyInit(&key[1], Anum_pg_depend_objid, BTEqualStrategyNumber,
+				F_OIDEQ, ObjectIdGetDatum(tgoid));
+	ScanKeyInit(&key[2], Anum_pg_depend_objsubid, BTEqualStrategyNumber,
+				F_INT4EQ, Int32GetDatum(0));
+	scan = systable_beginscan(depRel, DependDependerIndexId, true, NULL, 3, key);
+	while ((tuple = systable_getnext(scan)) != NULL)
+	{
+		Form_pg_depend dep = (Form_pg_depend) GETSTRUCT(tuple);
+
+		if (dep->refclassid == ProcedureRelationId &&
+			dep->deptype == DEPENDENCY_NORMAL && dep->refobjid != dispatch_fn)
+			fns = lappend_oid(fns, dep->refobjid);
+	}
+	systable_endscan(scan);
+	table_close(depRel, AccessShareLock);
+	return fns;
+}
+
+/*
+ * Make the dependencies of a table's dispatch triggers match its registered
+ * hooks: each depends normally on the functions of the hooks it runs, so
+ * that DROP FUNCTION refuses to drop a hook function without CASCADE, as it
+ * does for the function of an ordinary trigger, and DROP FUNCTION ... CASCADE
+ * drops the trigger (after which hooks_forget_dropped forgets the function's
+ * hooks and re-creates the trigger for the others).  CREATE TRIGGER records
+ * only the dependency on am.hooks_dispatch(), so this runs whenever a
+ * dispatch trigger or the hooks change: after am.add_hook and
+ * am.remove_hook, and when a restore creates a dispatch trigger.
+ */
+static void
+hooks_sync_dependencies(Oid relid)
+{
+	Oid			dispatch_fn = hooks_dispatch_function();
+	Oid			rowtype = get_rel_type_id(relid);
+	List	   *rows = hooks_registry_read(relid);
+	Oid			tgoids[HOOK_NUM_TIMINGS];
+	Relation	rel;
+
+	/* the lock, kept till the end of the transaction, keeps the triggers */
+	rel = table_open(relid, AccessShareLock);
+	for (int timing = 0; timing < HOOK_NUM_TIMINGS; timing++)
+	{
+		Trigger    *tg = hooks_named_trigger(rel, timing);
+
+		tgoids[timing] = (tg && tg->tgfoid == dispatch_fn) ? tg->tgoid : InvalidOid;
+	}
+	table_close(rel, NoLock);
+
+	for (int timing = 0; timing < HOOK_NUM_TIMINGS; timing++)
+	{
+		List	   *wanted = NIL;
+		List	   *recorded;
+		ObjectAddress trigger;
+		ListCell   *lc;
+
+		if (!OidIsValid(tgoids[timing]))
+			continue;
+		foreach(lc, rows)
+		{
+			HookRow    *row = lfirst(lc);
+			Oid			fn;
+
+			if (hook_event_timing(row->event) != (HookTiming) timing)
+				continue;
+			fn = hooks_function_lookup(row->fn_schema, row->fn_name,
+									   row->fn_nargs, rowtype);
+			if (OidIsValid(fn))
+				wanted = list_append_unique_oid(wanted, fn);
+		}
+
+		recorded = hooks_trigger_function_dependencies(tgoids[timing], dispatch_fn);
+		ObjectAddressSet(trigger, TriggerRelationId, tgoids[timing]);
+		foreach(lc, wanted)
+		{
+			ObjectAddress fn;
+
+			if (list_member_oid(recorded, lfirst_oid(lc)))
+				continue;
+			ObjectAddressSet(fn, ProcedureRelationId, lfirst_oid(lc));
+			recordDependencyOn(&trigger, &fn, DEPENDENCY_NORMAL);
+		}
+		foreach(lc, recorded)
+		{
+			if (!list_member_oid(wanted, lfirst_oid(lc)))
+				deleteDependencyRecordsForSpecific(TriggerRelationId, tgoids[timing],
+												   DEPENDENCY_NORMAL,
+												   ProcedureRelationId,
+												   lfirst_oid(lc));
+		}
+	}
+	CommandCounterIncrement();
+}
+
+/*
  * Make the dispatch triggers of a table match its registered hooks: one
  * trigger per timing that has hooks, firing for exactly the operations
  * those hooks need, with the table's current name as argument; none for a
@@ -461,7 +610,7 @@ hooks_sync_triggers(Oid relid)
 	List	   *rows = hooks_registry_read(relid);
 	int			want[HOOK_NUM_TIMINGS] = {0};
 	char	   *name = hooks_table_name(relid);
-	Oid			dispatch_fn;
+	Oid			dispatch_fn = hooks_dispatch_function();
 	Relation	rel;
 	List	   *statements = NIL;
 	ListCell   *lc;
@@ -474,29 +623,16 @@ hooks_sync_triggers(Oid relid)
 
 		want[hook_event_timing(row->event)] |= hook_event_ops(row->event);
 	}
-	dispatch_fn = GetSysCacheOid3(PROCNAMEARGSNSP, Anum_pg_proc_oid,
-								  CStringGetDatum("hooks_dispatch"),
-								  PointerGetDatum(buildoidvector(NULL, 0)),
-								  ObjectIdGetDatum(get_namespace_oid(HOOKS_SCHEMA, false)));
-	if (!OidIsValid(dispatch_fn))
-		elog(ERROR, "function %s.hooks_dispatch() does not exist", HOOKS_SCHEMA);
 
 	rel = table_open(relid, ShareRowExclusiveLock);
 	for (int timing = 0; timing < HOOK_NUM_TIMINGS; timing++)
 	{
 		const char *trigname = hook_trigger_names[timing];
-		Trigger    *found = NULL;
+		Trigger    *found = hooks_named_trigger(rel, timing);
 		bool		current = false;
 		int16		tgtype;
 		StringInfoData sql;
 
-		for (int i = 0; rel->trigdesc && i < rel->trigdesc->numtriggers; i++)
-		{
-			Trigger    *tg = &rel->trigdesc->triggers[i];
-
-			if (!tg->tgisclone && strcmp(tg->tgname, trigname) == 0)
-				found = tg;
-		}
 		if (found && found->tgfoid != dispatch_fn)
 			ereport(ERROR,
 					(errcode(ERRCODE_DUPLICATE_OBJECT),
@@ -570,6 +706,7 @@ hooks_sync_triggers(Oid relid)
 
 	foreach(lc, statements)
 		hooks_exec_as(relation_owner(relid), lfirst(lc), 0, NULL, NULL);
+	hooks_sync_dependencies(relid);
 }
 
 /*
@@ -1038,8 +1175,31 @@ hooks_registry_init(void)
 }
 
 /*
+ * ddl_command_end of CREATE TRIGGER: a dispatch trigger created other than
+ * by hooks_sync_triggers, as by the restore of a dump (whose data section
+ * has filled the registry already), gets its dependencies on the functions
+ * of its hooks.
+ */
+static void
+hooks_trigger_created(CreateTrigStmt *stmt)
+{
+	bool		dispatch_name = false;
+	Oid			relid;
+
+	for (int timing = 0; timing < HOOK_NUM_TIMINGS; timing++)
+		if (strcmp(stmt->trigname, hook_trigger_names[timing]) == 0)
+			dispatch_name = true;
+	if (!dispatch_name || !OidIsValid(hooks_registry_relid(true)))
+		return;
+	relid = RangeVarGetRelid(stmt->relation, NoLock, true);
+	if (OidIsValid(relid))
+		hooks_sync_dependencies(relid);
+}
+
+/*
  * am.hooks_ddl_trigger() returns event_trigger: the extension's event
- * triggers on sql_drop and on ddl_command_start/end of ALTER commands.
+ * triggers on sql_drop, on ddl_command_start/end of ALTER commands and on
+ * ddl_command_end of CREATE TRIGGER.
  */
 Datum
 hooks_ddl_trigger(PG_FUNCTION_ARGS)
@@ -1057,6 +1217,9 @@ hooks_ddl_trigger(PG_FUNCTION_ARGS)
 		hooks_forget_dropped();
 	else if (strcmp(trigdata->event, "ddl_command_start") == 0)
 		hooks_rename_start();
+	else if (strcmp(trigdata->event, "ddl_command_end") == 0 &&
+			 IsA(trigdata->parsetree, CreateTrigStmt))
+		hooks_trigger_created((CreateTrigStmt *) trigdata->parsetree);
 	else if (strcmp(trigdata->event, "ddl_command_end") == 0)
 		hooks_rename_end();
 	PG_RETURN_VOID();

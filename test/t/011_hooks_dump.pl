@@ -5,8 +5,11 @@
 # function and a timing without hooks is dumped in plain and custom format
 # and restored into fresh databases on the same node and on another node.
 # Each copy must list the same hooks in am.hooks, have the same dispatch
-# triggers, not have run hooks while loading the data, and run the hooks on
-# new writes exactly as the source does.
+# triggers with the same dependencies on the hook functions (recorded by the
+# event trigger on CREATE TRIGGER, as the restore creates the triggers after
+# loading the registry), refuse to drop a hook function without CASCADE, not
+# have run hooks while loading the data, and run the hooks on new writes
+# exactly as the source does.
 use strict;
 use warnings;
 
@@ -70,6 +73,13 @@ my %query = (
 	registry => 'SELECT * FROM am.hook_registry ORDER BY tbl::text, event, fn_name',
 	triggers => q{SELECT tgrelid::regclass, pg_get_triggerdef(oid) FROM pg_trigger
 	              WHERE tgname LIKE 'am_hooks%' ORDER BY 1, 2},
+	dependencies => q{SELECT t.tgrelid::regclass, t.tgname, d.refobjid::regprocedure
+	                  FROM pg_depend d JOIN pg_trigger t ON t.oid = d.objid
+	                  WHERE d.classid = 'pg_trigger'::regclass
+	                    AND d.refclassid = 'pg_proc'::regclass AND d.deptype = 'n'
+	                    AND t.tgname LIKE 'am_hooks%' AND t.tgparentid = 0
+	                  ORDER BY t.tgrelid::regclass::text, t.tgname,
+	                           d.refobjid::regprocedure::text},
 	users => 'SELECT * FROM "App"."User List" ORDER BY id',
 	parted => 'SELECT tableoid::regclass, * FROM parted ORDER BY id',
 	log => 'SELECT * FROM hook_log ORDER BY n',);
@@ -91,6 +101,8 @@ like($expected{hooks}, qr/"App"."User List"\|before_save\|"App".lower_email\("Ap
 	'source lists its hooks');
 like($expected{users}, qr/^2\|bobby\@example.com\|before_save>before_save$/m,
 	'source ran its hooks');
+like($expected{dependencies}, qr/am_hooks_before\|"App".lower_email\("App"."User List"\)/,
+	'source: the dispatch trigger depends on a hook function');
 
 my $dir = PostgreSQL::Test::Utils::tempdir;
 $node->command_ok(
@@ -141,6 +153,14 @@ foreach my $copy ([ $node, 'plain_copy', 'plain' ], [ $node, 'custom_copy', 'cus
 		is($target->safe_psql($db, $query{$q}),
 			$expected{$q}, "$where: $q as in the source");
 	}
+
+	my ($ret, $stdout, $stderr) =
+	  $target->psql($db, 'DROP FUNCTION "App".lower_email("App"."User List")');
+	isnt($ret, 0, "$where: a hook function is not dropped without CASCADE");
+	like(
+		$stderr,
+		qr/cannot drop function .*lower_email.* because other objects depend on it/,
+		"$where: with core's dependency error");
 
 	$target->safe_psql($db, $writes);
 	foreach my $q (sort keys %after_writes)
