@@ -400,6 +400,17 @@ CREATE FUNCTION am.hook_operation() RETURNS text
 COMMENT ON FUNCTION am.hook_operation() IS
 	'write that fired the hook running now: create, update or destroy; NULL outside hooks';
 
+-- A change of the registry made other than by am.add_hook and am.remove_hook
+-- (by a superuser, or a data-only restore) reaches every session's cached
+-- hooks and the dependencies of the dispatch triggers on the hook functions.
+CREATE FUNCTION am.hooks_registry_changed() RETURNS trigger
+	AS 'MODULE_PATHNAME', 'hooks_registry_changed' LANGUAGE C;
+COMMENT ON FUNCTION am.hooks_registry_changed() IS
+	'trigger of am.hook_registry: refresh cached hooks and the dispatch triggers'' dependencies';
+CREATE TRIGGER hook_registry_changed
+	AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON am.hook_registry
+	FOR EACH STATEMENT EXECUTE FUNCTION am.hooks_registry_changed();
+
 -- Event triggers keeping the registry in step with drops and renames, and
 -- recording the dependencies of dispatch triggers created by a restore.
 CREATE FUNCTION am.hooks_ddl_trigger() RETURNS event_trigger

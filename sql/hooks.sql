@@ -649,10 +649,38 @@ DELETE FROM am.hook_registry WHERE tbl = 'hk_lost'::regclass AND fn_name = 'hk_g
 SELECT am.remove_hook('hk_lost', 'before_save', 'hk_lost_ok(hk_lost)');
 INSERT INTO hk_lost VALUES (1);
 DROP TABLE hk_lost CASCADE;
+
+--
+-- A superuser may change the registry directly.  Its statement trigger makes
+-- every session reload the hooks it cached, and keeps the dispatch triggers'
+-- dependencies; it does not create or drop dispatch triggers.
+--
+CREATE TABLE hk_hand (id int, note text);
+CREATE FUNCTION hk_hand_a(new hk_hand) RETURNS hk_hand LANGUAGE plpgsql AS $$
+BEGIN
+	new.note := coalesce(new.note, '') || 'a';
+	RETURN new;
+END
+$$;
+CREATE FUNCTION hk_hand_b(new hk_hand) RETURNS hk_hand LANGUAGE plpgsql AS $$
+BEGIN
+	new.note := coalesce(new.note, '') || 'b';
+	RETURN new;
+END
+$$;
+SELECT am.add_hook('hk_hand', 'before_save', 'hk_hand_a(hk_hand)');
+INSERT INTO hk_hand (id) VALUES (1) RETURNING *;
+INSERT INTO am.hook_registry VALUES ('hk_hand', 'before_save', 'public', 'hk_hand_b', 1, 100);
+INSERT INTO hk_hand (id) VALUES (2) RETURNING *;
+SELECT tgname, "function" FROM hk_depends WHERE "table" = 'hk_hand'::regclass;
+DELETE FROM am.hook_registry WHERE tbl = 'hk_hand'::regclass AND fn_name = 'hk_hand_a';
+INSERT INTO hk_hand (id) VALUES (3) RETURNING *;
+SELECT tgname, "function" FROM hk_depends WHERE "table" = 'hk_hand'::regclass;
+DROP FUNCTION hk_hand_a(hk_hand);
 -- outside hooks there is no current event
 SELECT am.hook_event(), am.hook_operation();
 
 \set VERBOSITY terse
-DROP TABLE hk_users, hk_log, hk_other, hk_p, hk_tree, hk_bad, hk_doc, hk_docs CASCADE;
+DROP TABLE hk_users, hk_log, hk_other, hk_p, hk_tree, hk_bad, hk_doc, hk_docs, hk_hand CASCADE;
 \set VERBOSITY default
 SELECT count(*) FROM am.hook_registry;

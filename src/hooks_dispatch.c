@@ -14,9 +14,11 @@
  * Each trigger (by OID) caches its hooks in order, with their FmgrInfo.  An
  * entry is dropped when a relcache invalidation arrives for the relation it
  * fires on or the table it names (am.add_hook and am.remove_hook send one at
- * commit), or a pg_proc invalidation for one of its functions.  A dropped
- * entry may still be running hooks further up the stack, so its memory is
- * kept until the end of the transaction.
+ * commit), or a pg_proc invalidation for one of its functions; every entry
+ * is dropped by one for am.hook_registry, which its statement trigger sends
+ * when the registry is changed by other means.  A dropped entry may still be
+ * running hooks further up the stack, so its memory is kept until the end of
+ * the transaction.
  *
  * Hooks get the row as PL/pgSQL gives NEW to a trigger function: an expanded
  * record over the trigger's tuple, whose out-of-line (TOASTed) values stay
@@ -145,8 +147,9 @@ hooks_cache_retire(HookCacheEntry *entry)
 
 /*
  * Relcache invalidation: drop the entries of triggers firing on relid or
- * naming it (all entries for InvalidOid or the registry itself, which only a
- * superuser can change directly).
+ * naming it; all entries for InvalidOid, or for the registry itself (sent
+ * by its statement trigger when it is changed other than by am.add_hook and
+ * am.remove_hook, e.g. by a superuser or a data-only restore).
  */
 static void
 hooks_relcache_callback(Datum arg, Oid relid)

@@ -84,6 +84,10 @@
 PG_FUNCTION_INFO_V1(hooks_add);
 PG_FUNCTION_INFO_V1(hooks_remove);
 PG_FUNCTION_INFO_V1(hooks_ddl_trigger);
+PG_FUNCTION_INFO_V1(hooks_registry_changed);
+
+/* am.hook_registry is being written by this file (not by hand) */
+static bool registry_writing = false;
 
 const char *const hook_event_names[HOOK_NUM_EVENTS] = {
 	[HOOK_BEFORE_SAVE] = "before_save",
@@ -380,6 +384,29 @@ relation_owner(Oid relid)
 }
 
 /*
+ * Write am.hook_registry: execute sql as the registry's owner.  Meanwhile
+ * its statement trigger leaves the invalidations and dependencies to us.
+ */
+static uint64
+hooks_registry_write(const char *sql, int nargs, Oid *argtypes, Datum *values)
+{
+	volatile uint64 processed = 0;
+
+	registry_writing = true;
+	PG_TRY();
+	{
+		processed = hooks_exec_as(relation_owner(hooks_registry_relid(false)),
+								  sql, nargs, argtypes, values);
+	}
+	PG_FINALLY();
+	{
+		registry_writing = false;
+	}
+	PG_END_TRY();
+	return processed;
+}
+
+/*
  * Key of a registry row as SPI parameters: tbl, event, fn_schema, fn_name,
  * fn_nargs.
  */
@@ -416,11 +443,10 @@ hooks_registry_insert(const HookRow *row)
 	hooks_key_params(row, types, values);
 	types[HOOK_KEY_NARGS] = INT4OID;
 	values[HOOK_KEY_NARGS] = Int32GetDatum(row->priority);
-	hooks_exec_as(relation_owner(hooks_registry_relid(false)),
-				  "INSERT INTO " HOOKS_SCHEMA "." HOOKS_REGISTRY
-				  " (tbl, event, fn_schema, fn_name, fn_nargs, priority)"
-				  " VALUES ($1, $2, $3, $4, $5, $6)",
-				  HOOK_KEY_NARGS + 1, types, values);
+	hooks_registry_write("INSERT INTO " HOOKS_SCHEMA "." HOOKS_REGISTRY
+						 " (tbl, event, fn_schema, fn_name, fn_nargs, priority)"
+						 " VALUES ($1, $2, $3, $4, $5, $6)",
+						 HOOK_KEY_NARGS + 1, types, values);
 }
 
 static bool
@@ -430,10 +456,9 @@ hooks_registry_delete(const HookRow *row)
 	Datum		values[HOOK_KEY_NARGS];
 
 	hooks_key_params(row, types, values);
-	return hooks_exec_as(relation_owner(hooks_registry_relid(false)),
-						 "DELETE FROM " HOOKS_SCHEMA "." HOOKS_REGISTRY
-						 " WHERE " HOOK_KEY_WHERE,
-						 HOOK_KEY_NARGS, types, values) > 0;
+	return hooks_registry_write("DELETE FROM " HOOKS_SCHEMA "." HOOKS_REGISTRY
+								" WHERE " HOOK_KEY_WHERE,
+								HOOK_KEY_NARGS, types, values) > 0;
 }
 
 static void
@@ -452,10 +477,9 @@ hooks_registry_rename_function(const HookRow *row, const char *new_schema,
 	values[HOOK_KEY_NARGS] = NameGetDatum(schema);
 	types[HOOK_KEY_NARGS + 1] = NAMEOID;
 	values[HOOK_KEY_NARGS + 1] = NameGetDatum(name);
-	hooks_exec_as(relation_owner(hooks_registry_relid(false)),
-				  "UPDATE " HOOKS_SCHEMA "." HOOKS_REGISTRY
-				  " SET fn_schema = $6, fn_name = $7 WHERE " HOOK_KEY_WHERE,
-				  HOOK_KEY_NARGS + 2, types, values);
+	hooks_registry_write("UPDATE " HOOKS_SCHEMA "." HOOKS_REGISTRY
+						 " SET fn_schema = $6, fn_name = $7 WHERE " HOOK_KEY_WHERE,
+						 HOOK_KEY_NARGS + 2, types, values);
 }
 
 /*
@@ -531,8 +555,9 @@ hooks_trigger_function_dependencies(Oid tgoid, Oid dispatch_fn)
  * drops the trigger (after which hooks_forget_dropped forgets the function's
  * hooks and re-creates the trigger for the others).  CREATE TRIGGER records
  * only the dependency on am.hooks_dispatch(), so this runs whenever a
- * dispatch trigger or the hooks change: after am.add_hook and
- * am.remove_hook, and when a restore creates a dispatch trigger.
+ * dispatch trigger or the registry changes: after am.add_hook and
+ * am.remove_hook, when a restore creates a dispatch trigger, and when the
+ * registry is written by other means.
  */
 static void
 hooks_sync_dependencies(Oid relid)
@@ -596,6 +621,35 @@ hooks_sync_dependencies(Oid relid)
 		}
 	}
 	CommandCounterIncrement();
+}
+
+/*
+ * Tables with dispatch triggers of their own (clones on partitions aside).
+ * A scan of pg_trigger, which has no index on the function: for the rare
+ * changes of the registry by hand.
+ */
+static List *
+hooks_dispatch_tables(void)
+{
+	Relation	tgRel = table_open(TriggerRelationId, AccessShareLock);
+	ScanKeyData key;
+	SysScanDesc scan;
+	HeapTuple	tuple;
+	List	   *tables = NIL;
+
+	ScanKeyInit(&key, Anum_pg_trigger_tgfoid, BTEqualStrategyNumber,
+				F_OIDEQ, ObjectIdGetDatum(hooks_dispatch_function()));
+	scan = systable_beginscan(tgRel, InvalidOid, false, NULL, 1, &key);
+	while ((tuple = systable_getnext(scan)) != NULL)
+	{
+		Form_pg_trigger tg = (Form_pg_trigger) GETSTRUCT(tuple);
+
+		if (!OidIsValid(tg->tgparentid))
+			tables = list_append_unique_oid(tables, tg->tgrelid);
+	}
+	systable_endscan(scan);
+	table_close(tgRel, AccessShareLock);
+	return tables;
 }
 
 /*
@@ -1194,6 +1248,36 @@ hooks_trigger_created(CreateTrigStmt *stmt)
 	relid = RangeVarGetRelid(stmt->relation, NoLock, true);
 	if (OidIsValid(relid))
 		hooks_sync_dependencies(relid);
+}
+
+/*
+ * am.hooks_registry_changed() returns trigger: the statement trigger of
+ * am.hook_registry.  A change made other than by am.add_hook, am.remove_hook
+ * and the event triggers (by a superuser, or a data-only restore into a live
+ * database) reaches the hook caches of every session, through an
+ * invalidation of the registry, and the dependencies of the dispatch
+ * triggers.  It does not create or drop dispatch triggers: a restore creates
+ * them itself, after loading the registry.
+ */
+Datum
+hooks_registry_changed(PG_FUNCTION_ARGS)
+{
+	ListCell   *lc;
+
+	if (!CALLED_AS_TRIGGER(fcinfo))
+		ereport(ERROR,
+				(errcode(ERRCODE_E_R_I_E_TRIGGER_PROTOCOL_VIOLATED),
+				 errmsg("function %s must be fired by a trigger",
+						"am.hooks_registry_changed()")));
+	if (registry_writing)
+		return PointerGetDatum(NULL);	/* the writer sees to both */
+
+	CacheInvalidateRelcacheByRelid(hooks_registry_relid(false));
+	/* make the statement's rows visible to the registry scans */
+	CommandCounterIncrement();
+	foreach(lc, hooks_dispatch_tables())
+		hooks_sync_dependencies(lfirst_oid(lc));
+	return PointerGetDatum(NULL);
 }
 
 /*

@@ -6,6 +6,9 @@
 # registry changes reach A through relcache and pg_proc invalidations, for a
 # plain table and for a partition whose trigger names its parent.
 #
+# The same when a superuser changes the registry by hand (or a data-only
+# restore does): its statement trigger invalidates the sessions' caches.
+#
 # after_commit hooks run at COMMIT, inside the committing transaction: not
 # before COMMIT, never after ROLLBACK (nor for rows of a rolled-back
 # savepoint), and an error in one makes COMMIT fail and roll back.
@@ -119,6 +122,14 @@ is( $a->query_safe(
 		q{INSERT INTO parted_x VALUES (2, 'x') RETURNING note}),
 	'ab',
 	'A: hook added to the parent by B runs for the partition');
+
+# A superuser writes the registry directly: A's next statement follows.
+$node->safe_psql('postgres',
+	q{INSERT INTO am.hook_registry VALUES ('items', 'before_save', 'public', 'note_a', 1, 50)});
+is(a_insert(20), 'Ba', 'A: hook inserted into the registry by hand runs');
+$node->safe_psql('postgres',
+	q{DELETE FROM am.hook_registry WHERE tbl = 'items'::regclass AND fn_name = 'note_a'});
+is(a_insert(21), 'B', 'A: hook deleted from the registry by hand no longer runs');
 
 # A session with hooks off.
 $a->query_safe('SET activemodel.hooks = off');
