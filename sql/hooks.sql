@@ -215,6 +215,30 @@ SELECT name FROM hk_users WHERE id = 4;
 SELECT count(*) FROM hk_log;
 SELECT am.remove_hook('hk_users', 'after_update_commit', 'hk_commit_boom(hk_users)');
 
+-- Commit hooks are a deferred constraint trigger, so they run where
+-- PostgreSQL runs deferred triggers.  SET CONSTRAINTS ... IMMEDIATE runs the
+-- pending ones at once, and later ones at the end of their statement; a
+-- ROLLBACK then undoes what they wrote (but not what they did outside the
+-- database).  PostgreSQL 15 offers an extension no other way to run code at
+-- COMMIT: see "Lifecycle hooks" in the README.  Pinned here so that a
+-- change shows.
+TRUNCATE hk_log;
+BEGIN;
+UPDATE hk_users SET name = 'early' WHERE id = 7;
+SELECT count(*) FROM hk_log WHERE event = 'after_commit';
+SET CONSTRAINTS ALL IMMEDIATE;
+SELECT event, op, new FROM hk_calls WHERE event = 'after_commit';
+UPDATE hk_users SET name = 'earlier' WHERE id = 7;
+SELECT event, op, new FROM hk_calls WHERE event = 'after_commit';
+ROLLBACK;
+SELECT count(*) FROM hk_log;
+-- naming the dispatch trigger's constraint does the same
+BEGIN;
+UPDATE hk_users SET name = 'early' WHERE id = 7;
+SET CONSTRAINTS am_hooks_commit IMMEDIATE;
+SELECT event, op, new FROM hk_calls WHERE event = 'after_commit';
+ROLLBACK;
+
 --
 -- Registration errors: each with its SQLSTATE and a hint.
 --

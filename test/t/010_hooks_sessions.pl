@@ -11,7 +11,8 @@
 #
 # after_commit hooks run at COMMIT, inside the committing transaction: not
 # before COMMIT, never after ROLLBACK (nor for rows of a rolled-back
-# savepoint), and an error in one makes COMMIT fail and roll back.
+# savepoint), and an error in one makes COMMIT fail and roll back.  After
+# PREPARE TRANSACTION they run at PREPARE (pinned; see the README).
 use strict;
 use warnings;
 
@@ -21,6 +22,7 @@ use Test::More;
 
 my $node = PostgreSQL::Test::Cluster->new('hooks');
 $node->init;
+$node->append_conf('postgresql.conf', 'max_prepared_transactions = 2');
 $node->start;
 
 $node->safe_psql(
@@ -203,6 +205,32 @@ is($a->query_safe('SELECT count(*) FROM items WHERE id IN (14, 15)'),
 is($node->safe_psql('postgres', 'SELECT count(*) FROM hook_log'),
 	'0', 'after_commit: nor anything its hooks wrote');
 is($a->query_safe('SELECT 1'), '1', 'A: the session is usable after the failed COMMIT');
+
+# PREPARE TRANSACTION runs the deferred triggers, so the commit hooks run at
+# PREPARE, inside the transaction being prepared: an error there makes
+# PREPARE fail, and what they wrote commits with COMMIT PREPARED, which runs
+# no hooks.
+$a->query_safe('BEGIN');
+$a->query_safe(q{INSERT INTO items VALUES (16, 'refused')});
+($out, $failed) = $a->query(q{PREPARE TRANSACTION 'hooks_refused'});
+ok($failed, 'PREPARE: fails when a commit hook raises');
+like($a->{stderr}, qr/ERROR:  row 16 refused at commit/, 'PREPARE: with the hook\'s error');
+$a->{stderr} = '';
+is($node->safe_psql('postgres', 'SELECT count(*) FROM pg_prepared_xacts'),
+	'0', 'PREPARE: nothing was prepared');
+
+$a->query_safe('BEGIN');
+a_insert(17);
+$xid = $a->query_safe('SELECT pg_current_xact_id()');
+$a->query_safe(q{PREPARE TRANSACTION 'hooks_prepared'});
+is($node->safe_psql('postgres', 'SELECT count(*) FROM hook_log'),
+	'0', 'PREPARE: what the hooks wrote waits for COMMIT PREPARED');
+$node->safe_psql('postgres', q{COMMIT PREPARED 'hooks_prepared'});
+is( $node->safe_psql(
+		'postgres',
+		"SELECT string_agg(event || ':' || id, ' ' ORDER BY n) FROM hook_log WHERE xid = '$xid'"),
+	'after_create_commit:17 after_commit:17',
+	'PREPARE: the commit hooks ran at PREPARE, in the prepared transaction');
 
 $a->quit;
 $node->stop;
