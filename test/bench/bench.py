@@ -353,17 +353,30 @@ def table(results):
     return "\n".join(lines)
 
 
-def main():
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+def run_suite(doc, set_up, benchmarks, dbname="postgres"):
+    """Command line of every benchmark script: parse the common arguments,
+    run set_up(conn, scale), then every benchmark of benchmarks(conn, scale),
+    and print the report (and write it to --output).  A database other than
+    postgres is created afresh first."""
+    parser = argparse.ArgumentParser(description=doc.split("\n")[0])
     parser.add_argument("--host", required=True, help="server socket directory or host")
     parser.add_argument("--port", type=int, required=True)
     parser.add_argument("--scale", choices=SCALES, default="full")
     parser.add_argument("--output", help="also write the markdown report here")
+    parser.add_argument("--dbname", default=dbname,
+                        help=f"database to use (default {dbname})")
     args = parser.parse_args()
     scale = SCALES[args.scale]
 
-    with psycopg.connect(host=args.host, port=args.port, user="postgres",
-                         dbname="postgres", autocommit=True) as conn:
+    def connect(name):
+        return psycopg.connect(host=args.host, port=args.port, user="postgres",
+                               dbname=name, autocommit=True)
+
+    if args.dbname != "postgres":
+        with connect("postgres") as conn:
+            conn.execute(sql.SQL("DROP DATABASE IF EXISTS {}").format(sql.Identifier(args.dbname)))
+            conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(args.dbname)))
+    with connect(args.dbname) as conn:
         set_up(conn, scale)
         set_settings(conn, SESSION_SETTINGS)
         results = []
@@ -376,6 +389,10 @@ def main():
     if args.output:
         with open(args.output, "w") as f:
             f.write(report)
+
+
+def main():
+    run_suite(__doc__, set_up, benchmarks)
 
 
 if __name__ == "__main__":

@@ -12,13 +12,7 @@ rewrite nor detoast the value it does not touch.  Same options as bench.py;
 run with `BENCH_SCRIPT=bench_hooks.py test/bench/run.sh`.
 """
 
-import argparse
-import sys
-
-import psycopg
-
-from bench import (SCALES, SESSION_SETTINGS, Comparison, Statement, Target,
-                   TimedBenchmark, header, set_settings, table)
+from bench import Comparison, Statement, Target, TimedBenchmark, run_suite
 
 # Three tables of the same shape, without indexes, so that the hook or
 # trigger is as large a part of the statement as it can be.
@@ -164,40 +158,17 @@ def benchmarks(scale):
     ]
 
 
+def set_up(conn, scale):
+    conn.execute(SETUP)
+    for t in DOCS_TABLES:
+        conn.execute(DOCS.format(t=t, rows=docs_rows(scale)))
+    conn.execute(DOCS_HOOKS)
+    conn.execute("VACUUM (FREEZE, ANALYZE)")
+    conn.execute("CHECKPOINT")
+
+
 def main():
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--host", required=True, help="server socket directory or host")
-    parser.add_argument("--port", type=int, required=True)
-    parser.add_argument("--scale", choices=SCALES, default="full")
-    parser.add_argument("--output", help="also write the markdown report here")
-    parser.add_argument("--dbname", default="bench_hooks",
-                        help="database to create and use (default bench_hooks)")
-    args = parser.parse_args()
-    scale = SCALES[args.scale]
-
-    with psycopg.connect(host=args.host, port=args.port, user="postgres",
-                         dbname="postgres", autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{args.dbname}"')
-        conn.execute(f'CREATE DATABASE "{args.dbname}"')
-    with psycopg.connect(host=args.host, port=args.port, user="postgres",
-                         dbname=args.dbname, autocommit=True) as conn:
-        conn.execute(SETUP)
-        for t in DOCS_TABLES:
-            conn.execute(DOCS.format(t=t, rows=docs_rows(scale)))
-        conn.execute(DOCS_HOOKS)
-        conn.execute("VACUUM (FREEZE, ANALYZE)")
-        conn.execute("CHECKPOINT")
-        set_settings(conn, SESSION_SETTINGS)
-        results = []
-        for bench in benchmarks(scale):
-            print(f"running: {bench.name}", file=sys.stderr)
-            results += bench.run(conn, scale.repeats)
-        report = f"{header(conn, args.scale, scale)}\n\n{table(results)}\n"
-
-    print(report, end="")
-    if args.output:
-        with open(args.output, "w") as f:
-            f.write(report)
+    run_suite(__doc__, set_up, lambda conn, scale: benchmarks(scale), dbname="bench_hooks")
 
 
 if __name__ == "__main__":

@@ -11,14 +11,9 @@ options as bench.py; run with `BENCH_SCRIPT=bench_timestamps.py
 test/bench/run.sh`.
 """
 
-import argparse
-import sys
 from dataclasses import dataclass
 
-import psycopg
-
-from bench import (SCALES, SESSION_SETTINGS, Statement, Target, compared,
-                   copy_file, header, measure, set_settings, table)
+from bench import Statement, Target, compared, copy_file, measure, run_suite
 
 # One table per trigger, all of one shape: an id, two payload columns and
 # two nullable timestamp columns without default, so that on INSERT every
@@ -177,34 +172,7 @@ def set_up(conn, scale):
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--host", required=True, help="server socket directory or host")
-    parser.add_argument("--port", type=int, required=True)
-    parser.add_argument("--scale", choices=SCALES, default="full")
-    parser.add_argument("--output", help="also write the markdown report here")
-    parser.add_argument("--dbname", default="bench_timestamps",
-                        help="database to create and use (default bench_timestamps)")
-    args = parser.parse_args()
-    scale = SCALES[args.scale]
-
-    with psycopg.connect(host=args.host, port=args.port, user="postgres",
-                         dbname="postgres", autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{args.dbname}"')
-        conn.execute(f'CREATE DATABASE "{args.dbname}"')
-    with psycopg.connect(host=args.host, port=args.port, user="postgres",
-                         dbname=args.dbname, autocommit=True) as conn:
-        set_up(conn, scale)
-        set_settings(conn, SESSION_SETTINGS)
-        results = []
-        for bench in benchmarks(conn, scale):
-            print(f"running: {bench.name}", file=sys.stderr)
-            results += bench.run(conn, scale.repeats)
-        report = f"{header(conn, args.scale, scale)}\n\n{table(results)}\n"
-
-    print(report, end="")
-    if args.output:
-        with open(args.output, "w") as f:
-            f.write(report)
+    run_suite(__doc__, set_up, benchmarks, dbname="bench_timestamps")
 
 
 if __name__ == "__main__":
