@@ -1,0 +1,538 @@
+/* sql/activemodel--1.1.sql */
+
+-- complain if script is sourced in psql, rather than via CREATE EXTENSION
+\echo Use "CREATE EXTENSION activemodel" to load this file. \quit
+
+-- Schema of the mixins, hooks and ActiveRecord helpers; the typeid type and
+-- its functions live in the extension's own schema.
+CREATE SCHEMA am;
+COMMENT ON SCHEMA am IS 'activemodel mixins, lifecycle hooks and ActiveRecord helpers';
+GRANT USAGE ON SCHEMA am TO PUBLIC;
+
+-- Registry of typeid('prefix') type modifiers for prefixes longer than 6
+-- bytes, whose typmod is a hash (see src/typeid_typmod.c).  typmod_in
+-- inserts a prefix the first time it is used, as the calling role: the
+-- database owner may (and superusers); other roles need INSERT granted, so
+-- that no one can fill the registry or take a number another prefix needs.
+-- Not dumped: restoring the tables that use a prefix registers it again.
+CREATE TABLE am.typeid_prefixes (
+	typmod integer PRIMARY KEY,
+	prefix text NOT NULL UNIQUE
+);
+COMMENT ON TABLE am.typeid_prefixes IS 'typeid(''prefix'') type modifiers of prefixes longer than 6 bytes';
+REVOKE ALL ON am.typeid_prefixes FROM PUBLIC;
+GRANT SELECT ON am.typeid_prefixes TO PUBLIC;
+GRANT INSERT ON am.typeid_prefixes TO pg_database_owner;
+
+--
+-- The typeid type: TypeID spec v0.3, a prefix and a UUID.
+--
+
+CREATE TYPE typeid;
+
+CREATE FUNCTION typeid_in(cstring, oid, integer) RETURNS typeid
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION typeid_out(typeid) RETURNS cstring
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION typeid_recv(internal, oid, integer) RETURNS typeid
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION typeid_send(typeid) RETURNS bytea
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+-- The typmod is a pure function of the prefix.  typmod_in also records
+-- prefixes longer than 6 bytes in am.typeid_prefixes (core requires typmod
+-- input functions to be non-volatile, and the record is only a cache of that
+-- function's inverse), hence STABLE and PARALLEL UNSAFE.  Reading it back
+-- (typmod_out, the prefix check) stays IMMUTABLE like core's length casts.
+CREATE FUNCTION typeid_typmod_in(cstring[]) RETURNS integer
+	AS 'MODULE_PATHNAME' LANGUAGE C STABLE STRICT PARALLEL UNSAFE;
+CREATE FUNCTION typeid_typmod_out(integer) RETURNS cstring
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+CREATE TYPE typeid (
+	INPUT = typeid_in,
+	OUTPUT = typeid_out,
+	RECEIVE = typeid_recv,
+	SEND = typeid_send,
+	TYPMOD_IN = typeid_typmod_in,
+	TYPMOD_OUT = typeid_typmod_out,
+	INTERNALLENGTH = VARIABLE,
+	ALIGNMENT = int4,
+	STORAGE = main,
+	CATEGORY = 'U'
+);
+
+COMMENT ON TYPE typeid IS 'TypeID (spec v0.3): a type prefix and a UUID, written prefix_suffix';
+
+--
+-- Comparison operators.
+--
+
+CREATE FUNCTION typeid_eq(typeid, typeid) RETURNS boolean
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT LEAKPROOF PARALLEL SAFE;
+CREATE FUNCTION typeid_ne(typeid, typeid) RETURNS boolean
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT LEAKPROOF PARALLEL SAFE;
+CREATE FUNCTION typeid_lt(typeid, typeid) RETURNS boolean
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT LEAKPROOF PARALLEL SAFE;
+CREATE FUNCTION typeid_le(typeid, typeid) RETURNS boolean
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT LEAKPROOF PARALLEL SAFE;
+CREATE FUNCTION typeid_gt(typeid, typeid) RETURNS boolean
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT LEAKPROOF PARALLEL SAFE;
+CREATE FUNCTION typeid_ge(typeid, typeid) RETURNS boolean
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT LEAKPROOF PARALLEL SAFE;
+CREATE FUNCTION typeid_cmp(typeid, typeid) RETURNS integer
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT LEAKPROOF PARALLEL SAFE;
+CREATE FUNCTION typeid_sortsupport(internal) RETURNS void
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION typeid_hash(typeid) RETURNS integer
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT LEAKPROOF PARALLEL SAFE;
+CREATE FUNCTION typeid_hash_extended(typeid, bigint) RETURNS bigint
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT LEAKPROOF PARALLEL SAFE;
+CREATE FUNCTION typeid_smaller(typeid, typeid) RETURNS typeid
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION typeid_larger(typeid, typeid) RETURNS typeid
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+CREATE OPERATOR = (
+	LEFTARG = typeid, RIGHTARG = typeid, FUNCTION = typeid_eq,
+	COMMUTATOR = =, NEGATOR = <>,
+	RESTRICT = eqsel, JOIN = eqjoinsel, HASHES, MERGES
+);
+CREATE OPERATOR <> (
+	LEFTARG = typeid, RIGHTARG = typeid, FUNCTION = typeid_ne,
+	COMMUTATOR = <>, NEGATOR = =,
+	RESTRICT = neqsel, JOIN = neqjoinsel
+);
+CREATE OPERATOR < (
+	LEFTARG = typeid, RIGHTARG = typeid, FUNCTION = typeid_lt,
+	COMMUTATOR = >, NEGATOR = >=,
+	RESTRICT = scalarltsel, JOIN = scalarltjoinsel
+);
+CREATE OPERATOR <= (
+	LEFTARG = typeid, RIGHTARG = typeid, FUNCTION = typeid_le,
+	COMMUTATOR = >=, NEGATOR = >,
+	RESTRICT = scalarlesel, JOIN = scalarlejoinsel
+);
+CREATE OPERATOR > (
+	LEFTARG = typeid, RIGHTARG = typeid, FUNCTION = typeid_gt,
+	COMMUTATOR = <, NEGATOR = <=,
+	RESTRICT = scalargtsel, JOIN = scalargtjoinsel
+);
+CREATE OPERATOR >= (
+	LEFTARG = typeid, RIGHTARG = typeid, FUNCTION = typeid_ge,
+	COMMUTATOR = <=, NEGATOR = <,
+	RESTRICT = scalargesel, JOIN = scalargejoinsel
+);
+
+--
+-- Operator classes: btree (default), hash (default), BRIN minmax (default).
+--
+
+CREATE OPERATOR CLASS typeid_ops
+	DEFAULT FOR TYPE typeid USING btree AS
+		OPERATOR 1 <,
+		OPERATOR 2 <=,
+		OPERATOR 3 =,
+		OPERATOR 4 >=,
+		OPERATOR 5 >,
+		FUNCTION 1 typeid_cmp(typeid, typeid),
+		FUNCTION 2 typeid_sortsupport(internal),
+		FUNCTION 4 btequalimage(oid);
+
+CREATE OPERATOR CLASS typeid_ops
+	DEFAULT FOR TYPE typeid USING hash AS
+		OPERATOR 1 =,
+		FUNCTION 1 typeid_hash(typeid),
+		FUNCTION 2 typeid_hash_extended(typeid, bigint);
+
+CREATE OPERATOR CLASS typeid_minmax_ops
+	DEFAULT FOR TYPE typeid USING brin AS
+		OPERATOR 1 <,
+		OPERATOR 2 <=,
+		OPERATOR 3 =,
+		OPERATOR 4 >=,
+		OPERATOR 5 >,
+		FUNCTION 1 brin_minmax_opcinfo(internal),
+		FUNCTION 2 brin_minmax_add_value(internal, internal, internal, internal),
+		FUNCTION 3 brin_minmax_consistent(internal, internal, internal),
+		FUNCTION 4 brin_minmax_union(internal, internal, internal);
+
+CREATE AGGREGATE min(typeid) (
+	SFUNC = typeid_smaller,
+	STYPE = typeid,
+	COMBINEFUNC = typeid_smaller,
+	SORTOP = <,
+	PARALLEL = SAFE
+);
+CREATE AGGREGATE max(typeid) (
+	SFUNC = typeid_larger,
+	STYPE = typeid,
+	COMBINEFUNC = typeid_larger,
+	SORTOP = >,
+	PARALLEL = SAFE
+);
+
+--
+-- Generation.
+--
+
+CREATE FUNCTION typeid_generate(prefix text DEFAULT '') RETURNS typeid
+	AS 'MODULE_PATHNAME' LANGUAGE C VOLATILE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION typeid_generate(text) IS 'new typeid with the given prefix and a UUIDv7';
+
+CREATE FUNCTION uuid_generate_v7() RETURNS uuid
+	AS 'MODULE_PATHNAME' LANGUAGE C VOLATILE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION uuid_generate_v7() IS 'new UUIDv7 (RFC 9562, method 3)';
+
+--
+-- Parts and conversions.
+--
+
+CREATE FUNCTION typeid_prefix(typeid) RETURNS text
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION typeid_prefix(typeid) IS 'prefix of a typeid, empty when it has none';
+
+CREATE FUNCTION typeid_uuid(typeid) RETURNS uuid
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION typeid_uuid(typeid) IS 'UUID of a typeid';
+
+CREATE FUNCTION typeid_from_uuid(prefix text, uuid) RETURNS typeid
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION typeid_from_uuid(text, uuid) IS 'typeid made of a prefix and any UUID';
+
+CREATE FUNCTION typeid(uuid) RETURNS typeid
+	AS 'MODULE_PATHNAME', 'typeid_from_uuid_cast'
+	LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION typeid(uuid) IS 'cast uuid to typeid';
+
+CREATE FUNCTION typeid_timestamp(typeid) RETURNS timestamptz
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION typeid_timestamp(typeid) IS 'millisecond timestamp of a UUIDv7 typeid, NULL for other UUID versions';
+
+CREATE FUNCTION uuid_v7_timestamp(uuid) RETURNS timestamptz
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION uuid_v7_timestamp(uuid) IS 'millisecond timestamp of a UUIDv7, NULL for other UUID versions';
+
+CREATE FUNCTION typeid_min_at(prefix text, at timestamptz) RETURNS typeid
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION typeid_min_at(text, timestamptz) IS 'smallest UUIDv7 typeid of the millisecond of a time, a bound for time-range scans';
+
+CREATE FUNCTION typeid_is_valid(text) RETURNS boolean
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION typeid_is_valid(text) IS 'whether a text is a valid typeid; never raises';
+
+--
+-- Casts.
+--
+
+CREATE FUNCTION typeid(typeid, integer, boolean) RETURNS typeid
+	AS 'MODULE_PATHNAME', 'typeid_enforce_typmod'
+	LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION typeid(typeid, integer, boolean) IS 'cast to typeid(''prefix''): checks the prefix, gives one to values without';
+
+CREATE CAST (typeid AS typeid) WITH FUNCTION typeid(typeid, integer, boolean) AS IMPLICIT;
+CREATE CAST (typeid AS text) WITH INOUT AS ASSIGNMENT;
+CREATE CAST (text AS typeid) WITH INOUT AS ASSIGNMENT;
+CREATE CAST (typeid AS uuid) WITH FUNCTION typeid_uuid(typeid);
+CREATE CAST (uuid AS typeid) WITH FUNCTION typeid(uuid) AS ASSIGNMENT;
+
+--
+-- The TypeID mixin.
+--
+
+CREATE FUNCTION am.add_typeid(tbl regclass, prefix text, col name DEFAULT 'id')
+RETURNS void
+LANGUAGE plpgsql
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+	rel_kind "char";
+	rel_owner oid;
+	rel_name name;
+	col_type regtype;
+	target text;
+	bad text;
+BEGIN
+	SELECT c.relkind, c.relowner, c.relname INTO rel_kind, rel_owner, rel_name
+	FROM pg_class c WHERE c.oid = tbl;
+	IF rel_kind NOT IN ('r', 'p') THEN
+		RAISE EXCEPTION '"%" is not a table', rel_name
+			USING ERRCODE = 'wrong_object_type',
+				  HINT = 'am.add_typeid works on tables and partitioned tables.';
+	END IF;
+	IF NOT pg_has_role(rel_owner, 'USAGE') THEN
+		RAISE EXCEPTION 'must be owner of table %', rel_name
+			USING ERRCODE = 'insufficient_privilege';
+	END IF;
+
+	-- the type modifier checks the prefix (and registers a long one)
+	target := format('@extschema@.typeid(%L)', prefix);
+	EXECUTE format('SELECT NULL::%s', target);
+
+	SELECT a.atttypid INTO col_type
+	FROM pg_attribute a
+	WHERE a.attrelid = tbl AND a.attname = col AND a.attnum > 0 AND NOT a.attisdropped;
+
+	IF NOT FOUND THEN
+		-- a volatile default gives every existing row its own ID
+		EXECUTE format('ALTER TABLE %s ADD COLUMN %I %s NOT NULL DEFAULT @extschema@.typeid_generate(%L)',
+					   tbl, col, target, prefix);
+	ELSE
+		IF col_type = 'uuid'::regtype THEN
+			EXECUTE format('ALTER TABLE %s ALTER COLUMN %I TYPE %s USING @extschema@.typeid_from_uuid(%L, %I)',
+						   tbl, col, target, prefix, col);
+		ELSIF col_type IN ('text'::regtype, 'character varying'::regtype, '@extschema@.typeid'::regtype) THEN
+			EXECUTE format('SELECT v FROM (SELECT %I::text AS v FROM %s) s
+							WHERE v IS NOT NULL AND NOT @extschema@.typeid_is_valid(v) LIMIT 1',
+						   col, tbl)
+				INTO bad;
+			IF bad IS NOT NULL THEN
+				RAISE EXCEPTION 'column "%" of table % holds values that are not typeids', col, tbl
+					USING ERRCODE = 'invalid_text_representation',
+						  DETAIL = format('For example %L.', bad);
+			END IF;
+			EXECUTE format('SELECT v FROM (SELECT %I::text AS v FROM %s) s
+							WHERE v IS NOT NULL
+							  AND @extschema@.typeid_prefix(v::@extschema@.typeid) NOT IN (%L, %L) LIMIT 1',
+						   col, tbl, prefix, '')
+				INTO bad;
+			IF bad IS NOT NULL THEN
+				RAISE EXCEPTION 'column "%" of table % holds typeids with prefixes other than "%"',
+								col, tbl, prefix
+					USING ERRCODE = 'invalid_parameter_value',
+						  DETAIL = format('For example %L.', bad),
+						  HINT = 'Values without a prefix take the column''s; change the others first.';
+			END IF;
+			EXECUTE format('ALTER TABLE %s ALTER COLUMN %I TYPE %s USING %I::text::@extschema@.typeid',
+						   tbl, col, target, col);
+		ELSE
+			RAISE EXCEPTION 'column "%" of table % is of type %', col, tbl, col_type
+				USING ERRCODE = 'datatype_mismatch',
+					  HINT = 'am.add_typeid converts columns of type uuid, text, character varying or typeid.';
+		END IF;
+		EXECUTE format('ALTER TABLE %s ALTER COLUMN %I SET DEFAULT @extschema@.typeid_generate(%L)',
+					   tbl, col, prefix);
+	END IF;
+
+	IF NOT EXISTS (SELECT FROM pg_constraint WHERE conrelid = tbl AND contype = 'p') THEN
+		EXECUTE format('ALTER TABLE %s ADD PRIMARY KEY (%I)', tbl, col);
+	END IF;
+END
+$$;
+COMMENT ON FUNCTION am.add_typeid(regclass, text, name) IS 'TypeID mixin: add or convert a typeid(''prefix'') column with a generating default, primary key when the table has none';
+
+--
+-- Lifecycle hooks: Rails-style callbacks registered per table and run by one
+-- C dispatch trigger per table and timing.  See src/hooks_registry.c for the
+-- security model.
+--
+
+-- The registry.  A hook function is kept by schema, name and number of
+-- arguments (its argument types are the table's row type), not as
+-- regprocedure, which pg_upgrade refuses in user tables.  pg_dump dumps the
+-- rows (tbl as a name); only am.add_hook and am.remove_hook write them.
+CREATE TABLE am.hook_registry (
+	tbl regclass NOT NULL,
+	event text NOT NULL CONSTRAINT hook_registry_event_check CHECK (event IN (
+		'before_save', 'before_create', 'before_update', 'before_destroy',
+		'after_create', 'after_update', 'after_save', 'after_destroy',
+		'after_commit', 'after_create_commit', 'after_update_commit',
+		'after_destroy_commit')),
+	fn_schema name NOT NULL,
+	fn_name name NOT NULL,
+	fn_nargs smallint NOT NULL CONSTRAINT hook_registry_fn_nargs_check CHECK (fn_nargs IN (1, 2)),
+	priority integer NOT NULL DEFAULT 100,
+	PRIMARY KEY (tbl, event, fn_schema, fn_name, fn_nargs)
+);
+SELECT pg_catalog.pg_extension_config_dump('am.hook_registry', '');
+REVOKE ALL ON am.hook_registry FROM PUBLIC;
+GRANT SELECT ON am.hook_registry TO PUBLIC;
+COMMENT ON TABLE am.hook_registry IS 'lifecycle hooks; change with am.add_hook and am.remove_hook, read am.hooks';
+
+CREATE VIEW am.hooks AS
+SELECT r.tbl AS "table",
+	   r.event,
+	   p.oid::pg_catalog.regprocedure AS "function",
+	   r.priority
+FROM am.hook_registry r
+LEFT JOIN pg_catalog.pg_class c ON c.oid = r.tbl
+LEFT JOIN pg_catalog.pg_namespace n ON n.nspname = r.fn_schema
+LEFT JOIN pg_catalog.pg_proc p
+	   ON p.pronamespace = n.oid AND p.proname = r.fn_name
+	  AND p.proargtypes = pg_catalog.array_to_string(pg_catalog.array_fill(c.reltype, ARRAY[r.fn_nargs::integer]), ' ')::pg_catalog.oidvector
+ORDER BY r.tbl::pg_catalog.text,
+		 pg_catalog.array_position(ARRAY[
+			'before_save', 'before_create', 'before_update', 'before_destroy',
+			'after_create', 'after_update', 'after_save', 'after_destroy',
+			'after_create_commit', 'after_update_commit', 'after_destroy_commit',
+			'after_commit'], r.event),
+		 r.priority, r.fn_name, r.fn_schema, r.fn_nargs;
+GRANT SELECT ON am.hooks TO PUBLIC;
+COMMENT ON VIEW am.hooks IS 'lifecycle hooks by table, in the order they run';
+
+CREATE FUNCTION am.add_hook(tbl regclass, event text, fn regprocedure, priority integer DEFAULT 100)
+	RETURNS void
+	AS 'MODULE_PATHNAME', 'hooks_add' LANGUAGE C VOLATILE;
+COMMENT ON FUNCTION am.add_hook(regclass, text, regprocedure, integer) IS
+	'run fn(new row [, old row]) at event for every row of tbl; lower priority runs first';
+
+CREATE FUNCTION am.remove_hook(tbl regclass, event text, fn regprocedure)
+	RETURNS boolean
+	AS 'MODULE_PATHNAME', 'hooks_remove' LANGUAGE C VOLATILE;
+COMMENT ON FUNCTION am.remove_hook(regclass, text, regprocedure) IS
+	'unregister a hook; false if it was not registered';
+
+CREATE FUNCTION am.hooks_dispatch() RETURNS trigger
+	AS 'MODULE_PATHNAME', 'hooks_dispatch' LANGUAGE C;
+COMMENT ON FUNCTION am.hooks_dispatch() IS
+	'trigger that runs the hooks of the table named by its argument';
+
+CREATE FUNCTION am.hooks_enabled() RETURNS boolean
+	AS 'MODULE_PATHNAME', 'hooks_enabled_fn' LANGUAGE C STABLE PARALLEL SAFE;
+COMMENT ON FUNCTION am.hooks_enabled() IS 'the activemodel.hooks setting';
+
+CREATE FUNCTION am.hook_event() RETURNS text
+	AS 'MODULE_PATHNAME', 'hook_event' LANGUAGE C STABLE PARALLEL RESTRICTED;
+COMMENT ON FUNCTION am.hook_event() IS 'event of the hook running now; NULL outside hooks';
+
+CREATE FUNCTION am.hook_operation() RETURNS text
+	AS 'MODULE_PATHNAME', 'hook_operation' LANGUAGE C STABLE PARALLEL RESTRICTED;
+COMMENT ON FUNCTION am.hook_operation() IS
+	'write that fired the hook running now: create, update or destroy; NULL outside hooks';
+
+-- A change of the registry made other than by am.add_hook and am.remove_hook
+-- (by a superuser, or a data-only restore) reaches every session's cached
+-- hooks and the dependencies of the dispatch triggers on the hook functions.
+CREATE FUNCTION am.hooks_registry_changed() RETURNS trigger
+	AS 'MODULE_PATHNAME', 'hooks_registry_changed' LANGUAGE C;
+COMMENT ON FUNCTION am.hooks_registry_changed() IS
+	'trigger of am.hook_registry: refresh cached hooks and the dispatch triggers'' dependencies';
+CREATE TRIGGER hook_registry_changed
+	AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON am.hook_registry
+	FOR EACH STATEMENT EXECUTE FUNCTION am.hooks_registry_changed();
+
+-- Event triggers keeping the registry in step with drops and renames, and
+-- recording the dependencies of dispatch triggers created by a restore.
+CREATE FUNCTION am.hooks_ddl_trigger() RETURNS event_trigger
+	AS 'MODULE_PATHNAME', 'hooks_ddl_trigger' LANGUAGE C;
+COMMENT ON FUNCTION am.hooks_ddl_trigger() IS
+	'event trigger: forget hooks of dropped tables and functions, follow renames, record dependencies of restored dispatch triggers';
+
+CREATE EVENT TRIGGER am_hooks_drop ON sql_drop
+	EXECUTE FUNCTION am.hooks_ddl_trigger();
+CREATE EVENT TRIGGER am_hooks_rename_start ON ddl_command_start
+	WHEN TAG IN ('ALTER FUNCTION', 'ALTER ROUTINE', 'ALTER TABLE', 'ALTER SCHEMA', 'ALTER EXTENSION')
+	EXECUTE FUNCTION am.hooks_ddl_trigger();
+CREATE EVENT TRIGGER am_hooks_rename_end ON ddl_command_end
+	WHEN TAG IN ('ALTER FUNCTION', 'ALTER ROUTINE', 'ALTER TABLE', 'ALTER SCHEMA', 'ALTER EXTENSION')
+	EXECUTE FUNCTION am.hooks_ddl_trigger();
+CREATE EVENT TRIGGER am_hooks_trigger_created ON ddl_command_end
+	WHEN TAG IN ('CREATE TRIGGER')
+	EXECUTE FUNCTION am.hooks_ddl_trigger();
+
+--
+-- Timestamps mixin: created_at / updated_at kept by a C trigger.
+--
+
+CREATE FUNCTION am.timestamps() RETURNS trigger
+	AS 'MODULE_PATHNAME', 'timestamps_trigger'
+	LANGUAGE C VOLATILE PARALLEL SAFE;
+COMMENT ON FUNCTION am.timestamps() IS 'BEFORE INSERT OR UPDATE row trigger keeping created and updated columns, Rails semantics; arguments: the created and updated column names (default created_at, updated_at, '''' to leave one alone)';
+
+-- Adds the missing columns, checks the existing ones and (re)creates the
+-- trigger am_timestamps.  The lock is self-exclusive, so concurrent calls
+-- queue instead of racing on the same column.
+CREATE FUNCTION am.add_timestamps(tbl regclass,
+								  created_col name DEFAULT 'created_at',
+								  updated_col name DEFAULT 'updated_at')
+RETURNS void
+LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE SECURITY INVOKER
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+	rel record;
+	col name;
+	coltype oid;
+	missing text[] := '{}';
+BEGIN
+	IF tbl IS NULL THEN
+		RAISE EXCEPTION 'table must not be NULL'
+			USING ERRCODE = 'null_value_not_allowed';
+	END IF;
+	created_col := nullif(created_col, '');
+	updated_col := nullif(updated_col, '');
+	IF created_col IS NULL AND updated_col IS NULL THEN
+		RAISE EXCEPTION 'created_col and updated_col cannot both be NULL'
+			USING ERRCODE = 'invalid_parameter_value',
+				  HINT = 'Name the created column, the updated column, or both.';
+	END IF;
+	IF created_col = updated_col THEN
+		RAISE EXCEPTION 'created_col and updated_col are both "%"', created_col
+			USING ERRCODE = 'invalid_parameter_value',
+				  HINT = 'Use two different columns, or NULL for one of them.';
+	END IF;
+
+	SELECT c.relkind, c.relowner, c.relname INTO rel FROM pg_class c WHERE c.oid = tbl;
+	IF NOT FOUND THEN
+		RAISE EXCEPTION 'relation with OID % does not exist', tbl::oid
+			USING ERRCODE = 'undefined_table';
+	END IF;
+	IF rel.relkind NOT IN ('r', 'p') THEN
+		RAISE EXCEPTION '"%" is not a table', rel.relname
+			USING ERRCODE = 'wrong_object_type',
+				  DETAIL = 'am.add_timestamps() works on tables and partitioned tables.';
+	END IF;
+	IF NOT pg_has_role(current_user, rel.relowner, 'USAGE') THEN
+		RAISE EXCEPTION 'must be owner of table %', rel.relname
+			USING ERRCODE = 'insufficient_privilege',
+				  HINT = 'Only the owner of a table, or a superuser, can add timestamps to it.';
+	END IF;
+
+	EXECUTE format('LOCK TABLE %s IN SHARE ROW EXCLUSIVE MODE', tbl);
+
+	FOREACH col IN ARRAY ARRAY[created_col, updated_col] LOOP
+		CONTINUE WHEN col IS NULL;
+		SELECT a.atttypid INTO coltype
+		FROM pg_attribute a
+		WHERE a.attrelid = tbl AND a.attname = col AND a.attnum > 0 AND NOT a.attisdropped;
+		IF NOT FOUND THEN
+			missing := missing || format('ADD COLUMN %I timestamptz NOT NULL DEFAULT now()', col);
+		ELSIF coltype NOT IN ('timestamptz'::regtype, 'timestamp'::regtype) THEN
+			RAISE EXCEPTION 'column "%" of relation "%" has type %', col, rel.relname, format_type(coltype, NULL)
+				USING ERRCODE = 'datatype_mismatch',
+					  DETAIL = 'Timestamp columns must be of type timestamp with time zone or timestamp without time zone.',
+					  HINT = 'Change the column''s type, or pass another column name.';
+		END IF;
+	END LOOP;
+
+	IF cardinality(missing) > 0 THEN
+		EXECUTE format('ALTER TABLE %s %s', tbl, array_to_string(missing, ', '));
+	END IF;
+
+	EXECUTE format('CREATE OR REPLACE TRIGGER am_timestamps BEFORE INSERT OR UPDATE ON %s '
+				   'FOR EACH ROW EXECUTE FUNCTION am.timestamps(%L, %L)',
+				   tbl, coalesce(created_col, ''), coalesce(updated_col, ''));
+END
+$$;
+COMMENT ON FUNCTION am.add_timestamps(regclass, name, name) IS 'add created and updated timestamptz columns where missing and the am_timestamps trigger that keeps them; NULL omits a column; idempotent, owner only';
+
+CREATE FUNCTION am.remove_timestamps(tbl regclass) RETURNS boolean
+LANGUAGE plpgsql VOLATILE STRICT PARALLEL UNSAFE SECURITY INVOKER
+SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+	IF NOT pg_has_role(current_user, (SELECT c.relowner FROM pg_class c WHERE c.oid = tbl), 'USAGE') THEN
+		RAISE EXCEPTION 'must be owner of table %', (SELECT c.relname FROM pg_class c WHERE c.oid = tbl)
+			USING ERRCODE = 'insufficient_privilege',
+				  HINT = 'Only the owner of a table, or a superuser, can remove its timestamps.';
+	END IF;
+	IF NOT EXISTS (SELECT FROM pg_trigger t
+				   WHERE t.tgrelid = tbl AND t.tgname = 'am_timestamps'
+					 AND t.tgfoid = 'am.timestamps()'::regprocedure) THEN
+		RETURN false;
+	END IF;
+	EXECUTE format('DROP TRIGGER am_timestamps ON %s', tbl);
+	RETURN true;
+END
+$$;
+COMMENT ON FUNCTION am.remove_timestamps(regclass) IS 'drop the am_timestamps trigger, keeping the columns; false when there was none; owner only';
