@@ -68,6 +68,10 @@ extern TypeId *typeid_build(const char *prefix, int prefix_len,
 							const uint8 *uuid);
 extern void typeid_check_prefix_param(const char *prefix, int prefix_len);
 extern TypeId *typeid_from_cstring(const char *str, int len);
+extern char *typeid_quote_input(const char *str, int len);
+
+/* bytes of an input quoted in a message, as core's COPY does */
+#define TYPEID_QUOTE_MAX_BYTES	100
 
 /* typeid_typmod.c */
 extern TypeId *typeid_apply_typmod(TypeId *value, int32 typmod, FmgrInfo *flinfo);

@@ -15,7 +15,6 @@
 #include "postgres.h"
 
 #include "libpq/pqformat.h"
-#include "mb/pg_wchar.h"
 #include "utils/builtins.h"
 
 #include "typeid.h"
@@ -42,30 +41,35 @@ typeid_build(const char *prefix, int prefix_len, const uint8 *uuid)
 }
 
 /*
- * The input as it can be shown in a message: itself when it is valid text
- * in the server encoding, as from typeid_in; else (binary input can be any
- * bytes) with bytes outside printable ASCII written as \xNN.
+ * The input as it is quoted in a message: at most its first
+ * TYPEID_QUOTE_MAX_BYTES bytes, then "..." when there is more, with every
+ * byte outside printable ASCII written as \xNN and a backslash as \\.
+ * Input of any size (a COPY value can be a gigabyte) and any bytes (binary
+ * input can hold NUL and control bytes) gives a short, printable message;
+ * the limit is core's COPY's.  A valid TypeID is printable ASCII, so the
+ * escaped bytes are exactly the offending ones.
  */
-static char *
-quote_input(const char *str, int len)
+char *
+typeid_quote_input(const char *str, int len)
 {
 	StringInfoData buf;
+	int			n = Min(len, TYPEID_QUOTE_MAX_BYTES);
 	int			i;
 
-	if (memchr(str, '\0', len) == NULL &&
-		pg_verify_mbstr(GetDatabaseEncoding(), str, len, true))
-		return pnstrdup(str, len);
-
 	initStringInfo(&buf);
-	for (i = 0; i < len; i++)
+	for (i = 0; i < n; i++)
 	{
 		unsigned char c = (unsigned char) str[i];
 
-		if (c >= 0x20 && c < 0x7f)
+		if (c == '\\')
+			appendStringInfoString(&buf, "\\\\");
+		else if (c >= 0x20 && c < 0x7f)
 			appendStringInfoChar(&buf, c);
 		else
 			appendStringInfo(&buf, "\\x%02x", c);
 	}
+	if (len > n)
+		appendStringInfoString(&buf, "...");
 	return buf.data;
 }
 
@@ -85,7 +89,7 @@ typeid_from_cstring(const char *str, int len)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_TEXT_REPRESENTATION),
 				 errmsg("invalid input syntax for type %s: \"%s\"",
-						"typeid", quote_input(str, len)),
+						"typeid", typeid_quote_input(str, len)),
 				 errdetail_internal("%s", detail)));
 	}
 	return typeid_build(str, (int) parsed.prefix_len, parsed.uuid);
@@ -107,7 +111,7 @@ typeid_check_prefix_param(const char *prefix, int prefix_len)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("invalid typeid prefix \"%s\"",
-						pnstrdup(prefix, prefix_len)),
+						typeid_quote_input(prefix, prefix_len)),
 				 errdetail_internal("%s", detail),
 				 errhint("A prefix is up to 63 lowercase ASCII letters or underscores, starting and ending with a letter.")));
 	}
