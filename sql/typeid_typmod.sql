@@ -265,3 +265,30 @@ FROM unnest(ARRAY[27, 55, 783, 21197, 0, 536870911, 536870912, 1073741823,
 				  1073741824, 1, 476046, 464042514]) WITH ORDINALITY AS t(typmod, n),
 	 pg_temp.try_typmod(t.typmod) AS r
 ORDER BY t.n, r.via;
+
+-- the boundary between the two encodings (issue 15): a 6-byte prefix is
+-- held in the typmod and never registered, a 7-byte one is hashed and
+-- registered
+CREATE TABLE tm_boundary (six typeid('abcdef'), seven typeid('abcdefg'));
+SELECT attname, atttypmod, format_type(atttypid, atttypmod),
+	   atttypmod < 536870912 AS direct, atttypmod >= 1073741824 AS hashed
+FROM pg_attribute WHERE attrelid = 'tm_boundary'::regclass AND attnum > 0 ORDER BY attnum;
+SELECT prefix FROM am.typeid_prefixes WHERE prefix LIKE 'abcdef%' ORDER BY prefix;
+INSERT INTO tm_boundary VALUES ('01h455vb4pex5vsknk084sn02q', '01h455vb4pex5vsknk084sn02q') RETURNING *;
+
+-- a long-prefix cast run by a parallel worker (issue 15): the worker's
+-- cache is empty, and it reads the registry with the query's snapshot, as
+-- a worker cannot take a new one
+INSERT INTO tm_boundary SELECT NULL, typeid_from_uuid('abcdefg', gen_random_uuid()) FROM generate_series(1, 100);
+SET force_parallel_mode = on;
+SET parallel_setup_cost = 0;
+SET parallel_tuple_cost = 0;
+SET max_parallel_workers_per_gather = 1;
+EXPLAIN (COSTS OFF) SELECT count(seven::typeid::typeid('abcdefg')) FROM tm_boundary;
+SELECT count(seven::typeid::typeid('abcdefg')) FROM tm_boundary;
+SELECT count(seven::typeid::typeid('abcdef')) FROM tm_boundary;
+RESET force_parallel_mode;
+RESET parallel_setup_cost;
+RESET parallel_tuple_cost;
+RESET max_parallel_workers_per_gather;
+DROP TABLE tm_boundary;
