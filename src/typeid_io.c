@@ -26,57 +26,9 @@ PG_FUNCTION_INFO_V1(typeid_send);
 PG_FUNCTION_INFO_V1(typeid_is_valid);
 
 /*
- * Make a typeid value from a validated prefix and 16 UUID bytes.
- */
-TypeId *
-typeid_build(const char *prefix, int prefix_len, const uint8 *uuid)
-{
-	TypeId	   *result = (TypeId *) palloc(VARHDRSZ + TYPEID_UUID_BYTES + prefix_len);
-
-	SET_VARSIZE(result, VARHDRSZ + TYPEID_UUID_BYTES + prefix_len);
-	memcpy(VARDATA(result), uuid, TYPEID_UUID_BYTES);
-	if (prefix_len > 0)
-		memcpy(VARDATA(result) + TYPEID_UUID_BYTES, prefix, prefix_len);
-	return result;
-}
-
-/*
- * The input as it is quoted in a message: at most its first
- * TYPEID_QUOTE_MAX_BYTES bytes, then "..." when there is more, with every
- * byte outside printable ASCII written as \xNN and a backslash as \\.
- * Input of any size (a COPY value can be a gigabyte) and any bytes (binary
- * input can hold NUL and control bytes) gives a short, printable message;
- * the limit is core's COPY's.  A valid TypeID is printable ASCII, so the
- * escaped bytes are exactly the offending ones.
- */
-char *
-typeid_quote_input(const char *str, int len)
-{
-	StringInfoData buf;
-	int			n = Min(len, TYPEID_QUOTE_MAX_BYTES);
-	int			i;
-
-	initStringInfo(&buf);
-	for (i = 0; i < n; i++)
-	{
-		unsigned char c = (unsigned char) str[i];
-
-		if (c == '\\')
-			appendStringInfoString(&buf, "\\\\");
-		else if (c >= 0x20 && c < 0x7f)
-			appendStringInfoChar(&buf, c);
-		else
-			appendStringInfo(&buf, "\\x%02x", c);
-	}
-	if (len > n)
-		appendStringInfoString(&buf, "...");
-	return buf.data;
-}
-
-/*
  * Parse len bytes of text into a typeid, raising 22P02 when invalid.
  */
-TypeId *
+static TypeId *
 typeid_from_cstring(const char *str, int len)
 {
 	TypeIdParse parsed;
@@ -93,28 +45,6 @@ typeid_from_cstring(const char *str, int len)
 				 errdetail_internal("%s", detail)));
 	}
 	return typeid_build(str, (int) parsed.prefix_len, parsed.uuid);
-}
-
-/*
- * Check a prefix given as a function argument, raising 22023 when invalid.
- */
-void
-typeid_check_prefix_param(const char *prefix, int prefix_len)
-{
-	TypeIdParse parsed;
-
-	if (!typeid_check_prefix(prefix, prefix_len, &parsed))
-	{
-		char		detail[256];
-
-		typeid_describe_error(&parsed, detail, sizeof(detail));
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("invalid typeid prefix \"%s\"",
-						typeid_quote_input(prefix, prefix_len)),
-				 errdetail_internal("%s", detail),
-				 errhint("A prefix is up to 63 lowercase ASCII letters or underscores, starting and ending with a letter.")));
-	}
 }
 
 /*

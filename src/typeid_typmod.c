@@ -345,7 +345,7 @@ typeid_typmod_in(PG_FUNCTION_ARGS)
 	deconstruct_array(ta, CSTRINGOID, -2, false, TYPALIGN_CHAR, &elems, NULL, &n);
 	if (n != 1)
 		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				(errcode(ERRCODE_SYNTAX_ERROR),
 				 errmsg("invalid type modifier for type typeid"),
 				 errdetail("typeid takes one type modifier, the prefix, as in typeid('user').")));
 
@@ -353,7 +353,7 @@ typeid_typmod_in(PG_FUNCTION_ARGS)
 	len = strlen(prefix);
 	if (len == 0)
 		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				(errcode(ERRCODE_INVALID_TEXT_REPRESENTATION),
 				 errmsg("invalid typeid prefix \"\""),
 				 errdetail("A prefix-checked typeid needs a non-empty prefix."),
 				 errhint("Use plain typeid for values with any prefix.")));
@@ -381,7 +381,7 @@ typeid_typmod_in(PG_FUNCTION_ARGS)
 
 	if (registered_len != len || memcmp(registered, prefix, len) != 0)
 		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				(errcode(ERRCODE_DUPLICATE_OBJECT),
 				 errmsg("typeid prefix \"%s\" collides with prefix \"%s\"",
 						prefix, pnstrdup(registered, registered_len)),
 				 errdetail("Both prefixes map to type modifier %d, which is already taken.", typmod),
