@@ -6,6 +6,9 @@
 -- registered first takes it.
 --
 SELECT current_database() AS regress_db \gset
+SET client_min_messages = warning;
+DROP DATABASE IF EXISTS typeid_registry_db;
+RESET client_min_messages;
 CREATE DATABASE typeid_registry_db;
 \c typeid_registry_db
 CREATE EXTENSION activemodel;
