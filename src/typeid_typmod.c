@@ -238,23 +238,36 @@ registry_insert(int32 typmod, const char *prefix, int prefix_len)
 
 /*
  * Write the prefix of a typmod into out and return its length.
+ *
+ * typmod_in only returns typmods of valid prefixes, but the cast function,
+ * typmod_out and the input functions can be called with any number: one
+ * that decodes to no valid prefix raises 42704, like a lookup of an object
+ * that does not exist, and never yields a value whose text form would not
+ * parse.
  */
 static int
 typmod_prefix(int32 typmod, char *out)
 {
 	int			len;
 
-	if (typeid_typmod_is_direct(typmod))
-		len = typeid_typmod_direct_prefix(typmod, out);
-	else
+	if (typmod >= TYPEID_TYPMOD_HASHED)
+	{
 		len = registry_lookup(typmod, out);
+		if (len <= 0)
+			ereport(ERROR,
+					(errcode(ERRCODE_UNDEFINED_OBJECT),
+					 errmsg("typeid type modifier %d names no registered prefix", typmod),
+					 errhint("A prefix longer than %d bytes is registered in %s.%s when it is first used.",
+							 TYPEID_TYPMOD_DIRECT_MAX_LEN, REGISTRY_SCHEMA, REGISTRY_TABLE)));
+		return len;
+	}
 
+	len = typeid_typmod_direct_prefix(typmod, out);
 	if (len <= 0)
 		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("typeid type modifier %d names no registered prefix", typmod),
-				 errhint("A prefix longer than %d bytes is registered in %s.%s when it is first used.",
-						 TYPEID_TYPMOD_DIRECT_MAX_LEN, REGISTRY_SCHEMA, REGISTRY_TABLE)));
+				(errcode(ERRCODE_UNDEFINED_OBJECT),
+				 errmsg("typeid type modifier %d names no prefix", typmod),
+				 errdetail("It is not the type modifier of any valid prefix.")));
 	return len;
 }
 
@@ -332,7 +345,7 @@ typeid_typmod_in(PG_FUNCTION_ARGS)
 	deconstruct_array(ta, CSTRINGOID, -2, false, TYPALIGN_CHAR, &elems, NULL, &n);
 	if (n != 1)
 		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				(errcode(ERRCODE_SYNTAX_ERROR),
 				 errmsg("invalid type modifier for type typeid"),
 				 errdetail("typeid takes one type modifier, the prefix, as in typeid('user').")));
 
@@ -340,7 +353,7 @@ typeid_typmod_in(PG_FUNCTION_ARGS)
 	len = strlen(prefix);
 	if (len == 0)
 		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				(errcode(ERRCODE_INVALID_TEXT_REPRESENTATION),
 				 errmsg("invalid typeid prefix \"\""),
 				 errdetail("A prefix-checked typeid needs a non-empty prefix."),
 				 errhint("Use plain typeid for values with any prefix.")));
@@ -368,7 +381,7 @@ typeid_typmod_in(PG_FUNCTION_ARGS)
 
 	if (registered_len != len || memcmp(registered, prefix, len) != 0)
 		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				(errcode(ERRCODE_DUPLICATE_OBJECT),
 				 errmsg("typeid prefix \"%s\" collides with prefix \"%s\"",
 						prefix, pnstrdup(registered, registered_len)),
 				 errdetail("Both prefixes map to type modifier %d, which is already taken.", typmod),
