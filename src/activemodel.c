@@ -38,6 +38,7 @@
 #include "miscadmin.h"
 #include "utils/builtins.h"
 #include "utils/guc.h"
+#include "utils/inval.h"
 #include "utils/lsyscache.h"
 #include "utils/syscache.h"
 
@@ -46,6 +47,15 @@
 PG_MODULE_MAGIC;
 
 void		_PG_init(void);
+
+/* am_schema_oid()'s answer, until pg_namespace changes */
+static Oid	am_schema_cached = InvalidOid;
+
+static void
+am_namespace_callback(Datum arg, int cacheid, uint32 hashvalue)
+{
+	am_schema_cached = InvalidOid;
+}
 
 /*
  * Module load: each subsystem defines its GUCs, then the prefix is
@@ -57,22 +67,32 @@ _PG_init(void)
 	hooks_init();
 	timestamps_init();
 	MarkGUCPrefixReserved(ACTIVEMODEL_GUC_PREFIX);
+	CacheRegisterSyscacheCallback(NAMESPACEOID, am_namespace_callback, (Datum) 0);
 }
 
 /*
  * OID of the schema "am" of the activemodel extension installed in this
  * database; InvalidOid when missing_ok and there is none (the extension is
  * not installed, is being dropped, or a schema of that name is not its).
+ * Cached until pg_namespace changes: the schema is created and dropped with
+ * the extension, and a schema cannot leave its extension otherwise.
  */
 Oid
 am_schema_oid(bool missing_ok)
 {
-	Oid			nsp = get_namespace_oid(AM_SCHEMA, true);
-	Oid			ext = get_extension_oid(AM_EXTENSION_NAME, true);
+	Oid			nsp;
+	Oid			ext;
 
+	if (OidIsValid(am_schema_cached))
+		return am_schema_cached;
+	nsp = get_namespace_oid(AM_SCHEMA, true);
+	ext = get_extension_oid(AM_EXTENSION_NAME, true);
 	if (OidIsValid(nsp) && OidIsValid(ext) &&
 		getExtensionOfObject(NamespaceRelationId, nsp) == ext)
+	{
+		am_schema_cached = nsp;
 		return nsp;
+	}
 	if (!missing_ok)
 		ereport(ERROR,
 				(errcode(ERRCODE_UNDEFINED_SCHEMA),

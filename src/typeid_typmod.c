@@ -47,13 +47,14 @@
 #include "utils/rel.h"
 #include "utils/snapmgr.h"
 
+#include "activemodel.h"
 #include "typeid.h"
 
 PG_FUNCTION_INFO_V1(typeid_typmod_in);
 PG_FUNCTION_INFO_V1(typeid_typmod_out);
 PG_FUNCTION_INFO_V1(typeid_enforce_typmod);
 
-#define REGISTRY_SCHEMA "am"
+#define REGISTRY_SCHEMA AM_SCHEMA
 #define REGISTRY_TABLE "typeid_prefixes"
 /* its columns: (typmod integer PRIMARY KEY, prefix text) */
 #define Anum_registry_typmod 1
@@ -76,9 +77,7 @@ static Oid	registry_cache_relid = InvalidOid;
 static Oid
 registry_relid(void)
 {
-	Oid			nsp = get_namespace_oid(REGISTRY_SCHEMA, true);
-
-	return OidIsValid(nsp) ? get_relname_relid(REGISTRY_TABLE, nsp) : InvalidOid;
+	return am_relation_oid(REGISTRY_TABLE, true);
 }
 
 /*
@@ -199,7 +198,6 @@ registry_insert(int32 typmod, const char *prefix, int prefix_len)
 	Oid			relid = registry_relid();
 	Oid			argtypes[2] = {INT4OID, TEXTOID};
 	Datum		args[2];
-	int			nestlevel;
 
 	if (!OidIsValid(relid))
 		ereport(ERROR,
@@ -221,19 +219,11 @@ registry_insert(int32 typmod, const char *prefix, int prefix_len)
 	args[0] = Int32GetDatum(typmod);
 	args[1] = PointerGetDatum(cstring_to_text_with_len(prefix, prefix_len));
 
-	/* the statement is fully qualified; pin search_path all the same */
-	nestlevel = NewGUCNestLevel();
-	(void) set_config_option("search_path", "pg_catalog, pg_temp",
-							 PGC_USERSET, PGC_S_SESSION, GUC_ACTION_SAVE,
-							 true, 0, false);
-	if (SPI_connect() != SPI_OK_CONNECT)
-		elog(ERROR, "SPI_connect failed");
-	if (SPI_execute_with_args("INSERT INTO " REGISTRY_SCHEMA "." REGISTRY_TABLE
-							  " (typmod, prefix) VALUES ($1, $2) ON CONFLICT DO NOTHING",
-							  2, argtypes, args, NULL, false, 0) != SPI_OK_INSERT)
-		elog(ERROR, "could not write the typeid prefix registry");
-	SPI_finish();
-	AtEOXact_GUC(false, nestlevel);
+	/* as the caller, whose privilege was checked above */
+	(void) am_exec_as(GetUserId(),
+					  "INSERT INTO " REGISTRY_SCHEMA "." REGISTRY_TABLE
+					  " (typmod, prefix) VALUES ($1, $2) ON CONFLICT DO NOTHING",
+					  2, argtypes, args);
 }
 
 /*
