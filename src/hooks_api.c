@@ -81,10 +81,10 @@ hooks_check_table(Oid relid, bool adding)
 				 errhint("Add the hook to the partitioned table %s.",
 						 get_rel_name(get_partition_parent(relid, true)))));
 
+	/* the table first, then its partitions: the order writes lock them in */
+	LockRelationOid(relid, ShareRowExclusiveLock);
 	if (relkind == RELKIND_PARTITIONED_TABLE)
 		(void) find_all_inheritors(relid, ShareRowExclusiveLock, NULL);
-	else
-		LockRelationOid(relid, ShareRowExclusiveLock);
 	/* it may have gone while we waited */
 	if (!SearchSysCacheExists1(RELOID, ObjectIdGetDatum(relid)))
 		ereport(ERROR,
