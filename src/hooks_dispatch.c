@@ -173,6 +173,7 @@ hooks_retire_context(MemoryContext cxt)
 static void
 hooks_retire_set(HookSet *set)
 {
+	Assert(!set->retired);
 	if (hash_search(hook_sets, &set->key, HASH_REMOVE, NULL) == NULL)
 		elog(ERROR, "hook cache corrupted");
 	set->retired = true;
@@ -470,6 +471,7 @@ hookset_build(Oid source_relid, HookTiming timing)
 		fmgr_info_cxt(fn, &call->flinfo, cxt);
 		calls[ncalls++] = call;
 	}
+	Assert(ncalls == list_length(timing_rows));
 
 	/* per operation, the events in Rails order, each by priority then name */
 	for (int op = 0; op < HOOK_NUM_OPS; op++)
@@ -483,6 +485,7 @@ hookset_build(Oid source_relid, HookTiming timing)
 				if ((int) calls[i]->event == event)
 					set->calls[op][set->ncalls[op]++] = calls[i];
 		}
+		Assert(set->ncalls[op] <= ncalls);
 	}
 
 	MemoryContextSwitchTo(oldcxt);
@@ -509,6 +512,7 @@ hooks_lookup_set(Oid source_relid, HookTiming timing, bool *cached)
 	key.source_relid = source_relid;
 	key.timing = timing;
 	entry = hash_search(hook_sets, &key, HASH_FIND, NULL);
+	Assert(entry == NULL || !entry->set->retired);
 	*cached = true;
 	if (entry != NULL)
 		return entry->set;
@@ -752,6 +756,7 @@ hooks_run(HookBinding *binding, Relation rel, HookTiming timing, HookOp op,
 	HookErrorContext errctx;
 	HeapTuple	result;
 
+	Assert(ncalls > 0 && (oldtuple != NULL) == (op != HOOK_OP_CREATE));
 	new_record = hooks_row_record(set, hooks_source_tuple(binding, rel, newtuple));
 	new_source = new_record->fvalue;	/* outlives the record */
 	new_datum = ExpandedRecordGetDatum(new_record);
@@ -939,6 +944,8 @@ hooks_dispatch(PG_FUNCTION_ARGS)
 	}
 
 	binding = hooks_lookup(trigdata, timing);
+	Assert(binding->set->key.timing == timing);
+	Assert(binding->firing_relid == RelationGetRelid(trigdata->tg_relation));
 	if (binding->set->ncalls[op] == 0)
 		return PointerGetDatum(rettuple);
 
@@ -965,6 +972,7 @@ hook_event(PG_FUNCTION_ARGS)
 {
 	if (current_event < 0)
 		PG_RETURN_NULL();
+	Assert(current_event < HOOK_NUM_EVENTS);
 	PG_RETURN_TEXT_P(cstring_to_text(hooks_event_names[current_event]));
 }
 
@@ -977,6 +985,7 @@ hook_operation(PG_FUNCTION_ARGS)
 {
 	if (current_op < 0)
 		PG_RETURN_NULL();
+	Assert(current_op < HOOK_NUM_OPS);
 	PG_RETURN_TEXT_P(cstring_to_text(hooks_op_names[current_op]));
 }
 

@@ -295,6 +295,7 @@ hooks_registry_write(const char *sql, int nargs, Oid *argtypes, Datum *values)
 {
 	volatile uint64 processed = 0;
 
+	Assert(!registry_writing);
 	registry_writing = true;
 	PG_TRY();
 	{
@@ -325,6 +326,7 @@ hooks_key_params(const HookRow *row, Oid *types, Datum *values)
 	NameData   *schema = palloc0(sizeof(NameData));
 	NameData   *name = palloc0(sizeof(NameData));
 
+	Assert((int) row->event >= 0 && row->event < HOOK_NUM_EVENTS);
 	namestrcpy(schema, row->fn_schema);
 	namestrcpy(name, row->fn_name);
 	types[0] = OIDOID;

@@ -181,6 +181,7 @@ hooks_sync_triggers(Oid relid)
 	List	   *statements = NIL;
 	ListCell   *lc;
 
+	Assert(CheckRelationOidLockedByMe(relid, ShareRowExclusiveLock, true));
 	if (name == NULL)
 		return;
 	foreach(lc, rows)

@@ -60,6 +60,7 @@ typeid_prefix_bytes(const TypeId *t)
 static inline int
 typeid_prefix_length(const TypeId *t)
 {
+	Assert(VARSIZE_ANY_EXHDR(t) >= TYPEID_UUID_BYTES && VARSIZE_ANY_EXHDR(t) <= TYPEID_UUID_BYTES + TYPEID_MAX_PREFIX_LEN);
 	return VARSIZE_ANY_EXHDR(t) - TYPEID_UUID_BYTES;
 }
 

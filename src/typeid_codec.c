@@ -18,6 +18,18 @@
 
 #include "typeid_codec.h"
 
+/*
+ * This file includes no server header, so PostgreSQL's Assert() is not
+ * available: the C library's assert() stands in for it, enabled by the same
+ * USE_ASSERT_CHECKING (the assert-enabled server build, the fuzz harness).
+ */
+#ifdef USE_ASSERT_CHECKING
+#include <assert.h>
+#define Assert(condition)	assert(condition)
+#else
+#define Assert(condition)	((void) true)
+#endif
+
 static const char typeid_alphabet[32] = "0123456789abcdefghjkmnpqrstvwxyz";
 
 /* Value of each suffix byte, or -1 when it is not in the alphabet. */
@@ -167,6 +179,7 @@ typeid_parse(const char *str, size_t len, TypeIdParse *result)
 		}
 		if (!typeid_check_prefix(str, sep - 1, result))
 			return false;
+		Assert(str[sep - 1] == '_' && result->prefix_len == sep - 1);
 		suffix_start = sep;
 	}
 
@@ -176,6 +189,7 @@ typeid_parse(const char *str, size_t len, TypeIdParse *result)
 		result->suffix_len = len - suffix_start;
 		return false;
 	}
+	Assert(result->prefix_len <= TYPEID_MAX_PREFIX_LEN);
 	return decode_suffix(str, suffix_start, result);
 }
 
@@ -198,6 +212,7 @@ typeid_encode_suffix(const uint8_t uuid[TYPEID_UUID_BYTES],
 		lo = (lo >> 5) | (hi << 59);
 		hi >>= 5;
 	}
+	Assert(hi == 0 && lo == 0 && out[0] <= '7');
 }
 
 size_t
@@ -206,6 +221,7 @@ typeid_format(const char *prefix, size_t prefix_len,
 {
 	size_t		n = 0;
 
+	Assert(prefix_len <= TYPEID_MAX_PREFIX_LEN);
 	if (prefix_len > 0)
 	{
 		memcpy(out, prefix, prefix_len);
@@ -299,10 +315,12 @@ typeid_prefix_typmod(const char *prefix, size_t len)
 	uint32_t	value = 0;
 	size_t		i;
 
+	Assert(len > 0 && len <= TYPEID_MAX_PREFIX_LEN);
 	if (len <= TYPEID_TYPMOD_DIRECT_MAX_LEN)
 	{
 		for (i = 0; i < len; i++)
 			value = value * 28 + typmod_digit((unsigned char) prefix[i]);
+		Assert(typeid_typmod_is_direct((int32_t) value));
 		return (int32_t) value;
 	}
 

@@ -48,6 +48,7 @@ static uint64 last_timestamp = 0;
 static inline void
 take_random_bytes(uint8 *dst, int n)
 {
+	Assert(n > 0 && n <= RANDOM_BUFFER_SIZE);
 	if (random_used + n > RANDOM_BUFFER_SIZE || random_owner_pid != MyProcPid)
 	{
 		if (!pg_strong_random(random_buffer, RANDOM_BUFFER_SIZE))
@@ -57,6 +58,7 @@ take_random_bytes(uint8 *dst, int n)
 		random_used = 0;
 		random_owner_pid = MyProcPid;
 	}
+	Assert(random_used >= 0 && random_used + n <= RANDOM_BUFFER_SIZE);
 	memcpy(dst, random_buffer + random_used, n);
 	random_used += n;
 }
@@ -80,14 +82,17 @@ uuidv7_generate(uint8 *uuid)
 	ms = (uint64) now.tv_sec * 1000 + (uint64) now.tv_nsec / 1000000;
 	/* nanoseconds within the millisecond, scaled to 12 bits */
 	fraction = ((uint64) (now.tv_nsec % 1000000) << 12) / 1000000;
+	Assert(fraction < 4096);
 	timestamp = (ms << 12) | fraction;
 
 	if (timestamp <= last_timestamp)
 		timestamp = last_timestamp + 1;
+	Assert(timestamp > last_timestamp);
 	last_timestamp = timestamp;
 
 	ms = timestamp >> 12;
 	fraction = timestamp & 0xFFF;
+	Assert(ms < (UINT64CONST(1) << 48));
 
 	uuid[0] = (uint8) (ms >> 40);
 	uuid[1] = (uint8) (ms >> 32);

@@ -74,6 +74,7 @@ typeid_out(PG_FUNCTION_ARGS)
 
 	n = typeid_format(typeid_prefix_bytes(id), prefix_len,
 					  typeid_uuid_bytes(id), result);
+	Assert(n == (size_t) (prefix_len > 0 ? prefix_len + 1 : 0) + TYPEID_SUFFIX_LEN);
 	result[n] = '\0';
 	PG_RETURN_CSTRING(result);
 }
@@ -106,6 +107,7 @@ typeid_send(PG_FUNCTION_ARGS)
 
 	n = typeid_format(typeid_prefix_bytes(id), typeid_prefix_length(id),
 					  typeid_uuid_bytes(id), text);
+	Assert(n <= sizeof(text));
 	pq_begintypsend(&buf);
 	pq_sendbytes(&buf, text, n);
 	PG_RETURN_BYTEA_P(pq_endtypsend(&buf));

@@ -129,12 +129,14 @@ registry_lookup(int32 typmod, char *out)
 	int			len = -1;
 	bool		own_row = false;
 
+	Assert(typmod >= TYPEID_TYPMOD_HASHED);
 	if (!OidIsValid(relid))
 		return -1;
 
 	entry = hash_search(registry_cache_for(relid), &typmod, HASH_FIND, NULL);
 	if (entry != NULL)
 	{
+		Assert(entry->prefix_len > 0 && entry->prefix_len <= TYPEID_MAX_PREFIX_LEN);
 		memcpy(out, entry->prefix, entry->prefix_len);
 		return entry->prefix_len;
 	}
@@ -177,6 +179,7 @@ registry_lookup(int32 typmod, char *out)
 	{
 		bool		found;
 
+		Assert(registry_cache != NULL && registry_cache_relid == relid);
 		entry = hash_search(registry_cache, &typmod, HASH_ENTER, &found);
 		entry->prefix_len = len;
 		memcpy(entry->prefix, out, len);
@@ -249,6 +252,7 @@ typmod_prefix(int32 typmod, char *out)
 					 errmsg("typeid type modifier %d names no registered prefix", typmod),
 					 errhint("A prefix longer than %d bytes is registered in %s.%s when it is first used.",
 							 TYPEID_TYPMOD_DIRECT_MAX_LEN, REGISTRY_SCHEMA, REGISTRY_TABLE)));
+		Assert(len <= TYPEID_MAX_PREFIX_LEN && typeid_prefix_typmod(out, len) == typmod);
 		return len;
 	}
 
@@ -258,6 +262,7 @@ typmod_prefix(int32 typmod, char *out)
 				(errcode(ERRCODE_UNDEFINED_OBJECT),
 				 errmsg("typeid type modifier %d names no prefix", typmod),
 				 errdetail("It is not the type modifier of any valid prefix.")));
+	Assert(len <= TYPEID_TYPMOD_DIRECT_MAX_LEN && typeid_prefix_typmod(out, len) == typmod);
 	return len;
 }
 
@@ -300,6 +305,7 @@ typeid_apply_typmod(TypeId *value, int32 typmod, FmgrInfo *flinfo)
 		}
 	}
 
+	Assert(expected->typmod == typmod && expected->len > 0);
 	if (len == expected->len &&
 		memcmp(typeid_prefix_bytes(value), expected->prefix, len) == 0)
 		return value;
@@ -353,6 +359,7 @@ typeid_typmod_in(PG_FUNCTION_ARGS)
 	if (typeid_typmod_is_direct(typmod))
 		PG_RETURN_INT32(typmod);
 
+	Assert(typmod >= TYPEID_TYPMOD_HASHED);
 	registered_len = registry_lookup(typmod, registered);
 	if (registered_len < 0)
 	{

@@ -31,6 +31,7 @@ typeid_build(const char *prefix, int prefix_len, const uint8 *uuid)
 {
 	TypeId	   *result = (TypeId *) palloc(VARHDRSZ + TYPEID_UUID_BYTES + prefix_len);
 
+	Assert(prefix_len >= 0 && prefix_len <= TYPEID_MAX_PREFIX_LEN);
 	SET_VARSIZE(result, VARHDRSZ + TYPEID_UUID_BYTES + prefix_len);
 	memcpy(VARDATA(result), uuid, TYPEID_UUID_BYTES);
 	if (prefix_len > 0)

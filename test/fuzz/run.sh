@@ -5,7 +5,7 @@
 # Fuzz the TypeID codec (src/typeid_codec.c) with libFuzzer:
 #
 #   1. build test/fuzz/fuzz_typeid with clang (ASan, UBSan made fatal,
-#      warnings as errors);
+#      warnings as errors, the codec's Assert()s on);
 #   2. extract every `typeid: "..."` of the spec vectors in
 #      test/data/typeid-spec/ into seed files and replay them once, so that
 #      the vectors are always checked, whatever the fuzzer then does;
@@ -68,7 +68,7 @@ mkdir "$seeds"
 # 1. build
 if ! "$clang" -g -O1 -fno-omit-frame-pointer \
 	-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
-	-Wall -Wextra -Werror -Wno-unused-parameter \
+	-Wall -Wextra -Werror -Wno-unused-parameter -DUSE_ASSERT_CHECKING \
 	-I"$root/src" -o "$bin" \
 	"$here/fuzz_typeid.c" "$root/src/typeid_codec.c"; then
 	summary_fail "build"
