@@ -36,6 +36,7 @@
 #include "catalog/pg_type.h"
 #include "executor/spi.h"
 #include "miscadmin.h"
+#include "storage/lmgr.h"
 #include "utils/acl.h"
 #include "utils/array.h"
 #include "utils/builtins.h"
@@ -191,9 +192,15 @@ registry_lookup(int32 typmod, char *out)
  * Register a hashed prefix, as the calling role: only roles allowed to
  * insert into the registry (by default superusers and the database owner)
  * can register new long prefixes, so no one else can fill the registry or
- * take the number of a prefix someone else will need.  A concurrent
- * registration of the same number is waited for by ON CONFLICT and then
- * seen by the caller's re-read.
+ * take the number of a prefix someone else will need.
+ *
+ * Registrations of one number take turns: a lock on (registry, typmod),
+ * held to the end of the transaction, makes a concurrent registration wait
+ * for the first to end; it then reads the registry again (with a fresh
+ * snapshot) and inserts only if the first rolled back.  ON CONFLICT alone
+ * would wait too, but then raise a serialization failure in a REPEATABLE
+ * READ or SERIALIZABLE transaction, whose snapshot cannot see the row that
+ * the other transaction committed meanwhile.
  */
 static void
 registry_insert(int32 typmod, const char *prefix, int prefix_len)
@@ -201,6 +208,7 @@ registry_insert(int32 typmod, const char *prefix, int prefix_len)
 	Oid			relid = registry_relid();
 	Oid			argtypes[2] = {INT4OID, TEXTOID};
 	Datum		args[2];
+	char		registered[TYPEID_MAX_PREFIX_LEN];
 
 	if (!OidIsValid(relid))
 		ereport(ERROR,
@@ -218,6 +226,10 @@ registry_insert(int32 typmod, const char *prefix, int prefix_len)
 						   TYPEID_TYPMOD_DIRECT_MAX_LEN, REGISTRY_SCHEMA, REGISTRY_TABLE),
 				 errhint("Have the database owner or a superuser use typeid('%.*s') once, or GRANT INSERT ON %s.%s to this role.",
 						 prefix_len, prefix, REGISTRY_SCHEMA, REGISTRY_TABLE)));
+
+	LockDatabaseObject(relid, (Oid) typmod, 0, ExclusiveLock);
+	if (registry_lookup(typmod, registered) >= 0)
+		return;					/* registered meanwhile */
 
 	args[0] = Int32GetDatum(typmod);
 	args[1] = PointerGetDatum(cstring_to_text_with_len(prefix, prefix_len));
