@@ -232,7 +232,10 @@ COMMENT ON FUNCTION typeid(typeid, integer, boolean) IS 'cast to typeid(''prefix
 
 CREATE CAST (typeid AS typeid) WITH FUNCTION typeid(typeid, integer, boolean) AS IMPLICIT;
 CREATE CAST (typeid AS text) WITH INOUT AS ASSIGNMENT;
-CREATE CAST (text AS typeid) WITH INOUT AS ASSIGNMENT;
+-- text -> typeid is implicit (since 1.1) so that strings that drivers bind as
+-- text or varchar compare with typeid columns; see "typeid casts for
+-- clients" at the end for the varchar cast and the reasons.
+CREATE CAST (text AS typeid) WITH INOUT AS IMPLICIT;
 CREATE CAST (typeid AS uuid) WITH FUNCTION typeid_uuid(typeid);
 CREATE CAST (uuid AS typeid) WITH FUNCTION typeid(uuid) AS ASSIGNMENT;
 
@@ -536,3 +539,17 @@ BEGIN
 END
 $$;
 COMMENT ON FUNCTION am.remove_timestamps(regclass) IS 'drop the am_timestamps trigger, keeping the columns; false when there was none; owner only';
+
+-- typeid casts for clients (issue 11)
+--
+-- Most drivers send a string parameter typed as text (psycopg's binary
+-- dumpers, asyncpg and postgres.js arrays, pgx, Ruby pg's type maps) or
+-- varchar (JDBC setString, SQLAlchemy's VARCHAR bind casts), not as an
+-- untyped literal.  With text -> typeid implicit (above) and varchar ->
+-- typeid implicit here, "id = $1::text", "id = $1::varchar" and
+-- "id = ANY($1::text[])" resolve to typeid = typeid with the cast on the
+-- parameter, so they still use a typeid index.  typeid -> text stays an
+-- assignment cast, so typeid and text still do not mix in UNION, CASE or
+-- COALESCE, and "id = text_column" parses the column's values at run time
+-- (22P02 on one that is not a typeid).  sql/typeid_casts.sql pins all this.
+CREATE CAST (varchar AS typeid) WITH INOUT AS IMPLICIT;
