@@ -62,7 +62,7 @@ run_one() {
 
 if printf '%s\n' "${names[@]}" | grep -qE '^(node-postgres|postgres-js)$' &&
 	[ ! -d "$here/node/node_modules" ]; then
-	(cd "$here/node" && npm ci --no-audit --no-fund --loglevel=error) ||
+	(cd "$here/node" && npm ci --no-audit --no-fund --loglevel=error >/dev/null) ||
 		echo "npm ci failed in test/clients/node"
 fi
 

@@ -5,7 +5,7 @@ the database has the extension and the users table of test/clients/run.sh.
 """
 import psycopg
 from psycopg.types import TypeInfo
-from psycopg.types.string import StrBinaryDumper, TextBinaryLoader, TextLoader
+from psycopg.types.string import StrBinaryDumper, TextBinaryLoader
 
 ORG_ID = "org_01h455vb4pex5vsknk084sn02q"
 
@@ -54,7 +54,6 @@ with psycopg.connect(autocommit=True) as conn:
     check(raw == "{" + ",".join(ids[1:]) + "}", f"unregistered typeid[] is its text form: {raw}")
     info = TypeInfo.fetch(conn, "typeid")
     info.register(conn)
-    conn.adapters.register_loader(info.oid, TextLoader)
     friends = conn.execute("SELECT friends FROM users WHERE id = %s", [ids[0]]).fetchone()[0]
     check(friends == ids[1:], f"typeid[] as a list: {friends}")
 
