@@ -1,18 +1,20 @@
 #!/usr/bin/env bash
 # Run the client driver tests against a running cluster that has the
 # extension installed: one small program per driver, each doing what its
-# users would write (README: "Using typeid from your language").  Prints one "PASS name" or
-# "FAIL name" line per driver and exits non-zero when one failed.
+# users would write (README: "Using typeid from your language").  Prints one
+# "PASS name (N ms)" or "FAIL name" line per driver, and exits non-zero when
+# one failed.
 #
 #   test/clients/run.sh HOST PORT USER [name...]
 #
-# HOST is a socket directory or a host name.  Each driver gets a database of
-# its own, clients_<name>, made from a template that has the extension and
-# the users table (created afresh on every run; CLIENTS_EXT_VERSION=1.0
-# installs that version, to see what the drivers did before 1.1).  Drivers come from
-# test/install-deps.sh --clients (Debian) and npm (test/clients/node, "npm
-# ci" run here when node_modules is missing).  Set CLIENTS_VERBOSE=1 to see
-# the output of passing drivers too.
+# HOST is a socket directory or a host name; pgjdbc needs TCP, so the
+# cluster must also listen on 127.0.0.1 (or set JDBC_HOST).  Each driver gets
+# a database of its own, clients_<name>, copied from a template that has the
+# extension and a users table (made afresh on every run; with
+# CLIENTS_EXT_VERSION=1.0 it has that version, to see what the drivers did
+# before 1.1).  Drivers come from test/install-deps.sh --clients (Debian)
+# and npm (test/clients/node: "npm ci" runs here when node_modules is
+# missing).  CLIENTS_VERBOSE=1 shows the output of passing drivers too.
 set -uo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -56,7 +58,7 @@ run_one() {
 		perl-dbd-pg) perl "$here/perl/test_dbd_pg.pl" ;;
 		jdbc) java -cp "${PGJDBC_JAR:-/usr/share/java/postgresql.jar}" "$here/java/TypeidJdbc.java" ;;
 		go-pgx) "$here/go/run.sh" ;;
-		*) echo "unknown driver test: $name" ;;
+		*) echo "unknown driver test: $name"; return 2 ;;
 	esac
 }
 
