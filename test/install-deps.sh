@@ -21,7 +21,7 @@ for flag in "$@"; do
 		--clients)
 			packages+=(
 				python3 python3-psycopg python3-psycopg2 python3-asyncpg
-				python3-sqlalchemy python3-alembic		# SQLAlchemy 1.4, Alembic
+				python3-sqlalchemy python3-alembic python3-sqlmodel	# SQLAlchemy 1.4
 				ruby-pg libdbd-pg-perl
 				libpostgresql-jdbc-java default-jdk-headless
 				golang-go golang-github-jackc-pgx-v4-dev	# pgx v4, GOPATH mode

@@ -27,7 +27,7 @@ export PGHOST=$host PGPORT=$port PGUSER=$user
 # Debian's interpreter has the Debian driver packages (pyenv's may not)
 python=${PYTHON:-/usr/bin/python3}
 
-all=(psycopg psycopg2 asyncpg sqlalchemy node-postgres postgres-js ruby-pg perl-dbd-pg jdbc go-pgx)
+all=(psycopg psycopg2 asyncpg sqlalchemy sqlmodel node-postgres postgres-js ruby-pg perl-dbd-pg jdbc go-pgx)
 if [ $# -gt 0 ]; then names=("$@"); else names=("${all[@]}"); fi
 
 psql_q() { psql -X -q -v ON_ERROR_STOP=1 -d "$1" -c "$2"; }
@@ -52,6 +52,7 @@ run_one() {
 		psycopg2) "$python" "$here/python/test_psycopg2.py" ;;
 		asyncpg) "$python" "$here/python/test_asyncpg.py" ;;
 		sqlalchemy) "$python" "$here/python/test_sqlalchemy.py" ;;
+		sqlmodel) "$python" "$here/python/test_sqlmodel.py" ;;
 		node-postgres) node "$here/node/test_pg.js" ;;
 		postgres-js) node "$here/node/test_postgres.mjs" ;;
 		ruby-pg) ruby "$here/ruby/test_pg.rb" ;;
