@@ -206,6 +206,35 @@ FROM ts_local ORDER BY id;
 COMMIT;
 
 --
+-- A column's precision is kept: the value is rounded as an assignment to
+-- the column would round it, on INSERT and on both UPDATE paths (rows that
+-- store every column, and rows read with a column added later).
+--
+CREATE TABLE ts_precise (id integer, title text, created_at timestamptz(0), updated_at timestamp(2));
+CREATE TRIGGER ts_precise_timestamps BEFORE INSERT OR UPDATE ON ts_precise
+	FOR EACH ROW EXECUTE FUNCTION am.timestamps();
+CREATE FUNCTION pg_temp.ts_rounded(t timestamptz, digits integer) RETURNS boolean
+LANGUAGE sql AS $$
+	SELECT (extract(microseconds FROM t)::bigint % (10 ^ (6 - digits))::bigint) = 0
+$$;
+BEGIN;
+SET LOCAL activemodel.timestamp_clock = 'clock';
+INSERT INTO ts_precise (id) VALUES (1), (2);
+SELECT id, pg_temp.ts_rounded(created_at, 0) AS created_whole_seconds,
+	   pg_temp.ts_rounded(updated_at, 2) AS updated_centiseconds
+FROM ts_precise ORDER BY id;
+SET LOCAL activemodel.record_timestamps = off;
+UPDATE ts_precise SET updated_at = '2020-01-01 00:00:00.25';
+SET LOCAL activemodel.record_timestamps = on;
+UPDATE ts_precise SET title = 'stored' WHERE id = 1;
+ALTER TABLE ts_precise ADD COLUMN rating integer DEFAULT 1;
+UPDATE ts_precise SET title = 'added later' WHERE id = 2;
+SELECT id, title, updated_at > '2021-01-01' AS updated, pg_temp.ts_rounded(updated_at, 2) AS updated_centiseconds
+FROM ts_precise ORDER BY id;
+COMMIT;
+DROP TABLE ts_precise;
+
+--
 -- Trigger arguments: column names, '' to leave one alone.
 --
 CREATE TABLE ts_named (id integer, title text, born timestamptz, touched timestamp);

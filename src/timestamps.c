@@ -13,6 +13,9 @@
  *			value differs from the old one) or the row did not change at all;
  *			the created column is left as the statement leaves it.
  *
+ * A value written is rounded to the column's precision (timestamptz(0) gets
+ * whole seconds), as an assignment to the column would round it.
+ *
  * Column numbers and types are resolved on first use and kept in a
  * backend-local hash table keyed by (relation, trigger), which a relcache
  * callback empties for the relations that change, so ALTER TABLE is
@@ -35,6 +38,7 @@
 #include "fmgr.h"
 #include "pgtime.h"
 #include "utils/builtins.h"
+#include "utils/datetime.h"
 #include "utils/datum.h"
 #include "utils/guc.h"
 #include "utils/hsearch.h"
@@ -85,6 +89,7 @@ typedef struct TimestampsColumn
 {
 	AttrNumber	attnum;
 	Oid			typid;			/* TIMESTAMPTZOID or TIMESTAMPOID */
+	int32		typmod;			/* its precision, -1 for the default */
 	char		name[NAMEDATALEN];	/* trigger argument it was resolved from */
 } TimestampsColumn;
 
@@ -121,7 +126,7 @@ static void timestamps_resolve(TriggerData *trigdata, TimestampsEntry *entry);
 static void timestamps_resolve_column(TriggerData *trigdata, const char *name,
 									  const char *role, TimestampsColumn *column);
 static void timestamps_check_protocol(FunctionCallInfo fcinfo);
-static Datum timestamps_value(TimestampTz now, Oid typid);
+static Datum timestamps_value(TimestampTz now, const TimestampsColumn *column);
 
 /*
  * Register the GUCs and the relcache callback; called from _PG_init().
@@ -237,6 +242,7 @@ timestamps_resolve_column(TriggerData *trigdata, const char *name,
 
 	column->attnum = InvalidAttrNumber;
 	column->typid = InvalidOid;
+	column->typmod = -1;
 	strlcpy(column->name, name, NAMEDATALEN);
 
 	if (name[0] == '\0')
@@ -263,6 +269,7 @@ timestamps_resolve_column(TriggerData *trigdata, const char *name,
 
 		column->attnum = att->attnum;
 		column->typid = att->atttypid;
+		column->typmod = att->atttypmod;
 		return;
 	}
 
@@ -416,33 +423,39 @@ timestamps_now(void)
 }
 
 /*
- * now as a datum of type typid: unchanged for timestamptz, the local time of
- * the session's time zone for timestamp (what now()::timestamp gives).  The
+ * now as a value of the column: unchanged for timestamptz, the local time of
+ * the session's time zone for timestamp (what now()::timestamp gives), then
+ * rounded to the column's precision as an assignment to it would round.  The
  * last conversion is remembered, as most rows convert the same instant.
  */
 static Datum
-timestamps_value(TimestampTz now, Oid typid)
+timestamps_value(TimestampTz now, const TimestampsColumn *column)
 {
 	struct pg_tm tm;
 	fsec_t		fsec;
 	int			tz;
 	Timestamp	result;
 
-	if (typid == TIMESTAMPTZOID)
-		return TimestampTzGetDatum(now);
+	if (column->typid == TIMESTAMPTZOID)
+		result = now;
+	else if (last_timezone == session_timezone && last_converted_from == now)
+		result = last_converted_to;
+	else
+	{
+		if (timestamp2tm(now, &tz, &tm, &fsec, NULL, NULL) != 0 ||
+			tm2timestamp(&tm, fsec, NULL, &result) != 0)
+			ereport(ERROR,
+					(errcode(ERRCODE_DATETIME_VALUE_OUT_OF_RANGE),
+					 errmsg("timestamp out of range")));
 
-	if (last_timezone == session_timezone && last_converted_from == now)
-		return TimestampGetDatum(last_converted_to);
+		last_timezone = session_timezone;
+		last_converted_from = now;
+		last_converted_to = result;
+	}
 
-	if (timestamp2tm(now, &tz, &tm, &fsec, NULL, NULL) != 0 ||
-		tm2timestamp(&tm, fsec, NULL, &result) != 0)
-		ereport(ERROR,
-				(errcode(ERRCODE_DATETIME_VALUE_OUT_OF_RANGE),
-				 errmsg("timestamp out of range")));
-
-	last_timezone = session_timezone;
-	last_converted_from = now;
-	last_converted_to = result;
+	/* both types share the representation and the rounding */
+	if (column->typmod >= 0)
+		AdjustTimestampForTypmod(&result, column->typmod);
 	return TimestampGetDatum(result);
 }
 
@@ -636,12 +649,12 @@ timestamps_trigger(PG_FUNCTION_ARGS)
 		if (fill_created)
 		{
 			columns[ncolumns] = entry->created.attnum;
-			values[ncolumns++] = timestamps_value(now, entry->created.typid);
+			values[ncolumns++] = timestamps_value(now, &entry->created);
 		}
 		if (fill_updated)
 		{
 			columns[ncolumns] = entry->updated.attnum;
-			values[ncolumns++] = timestamps_value(now, entry->updated.typid);
+			values[ncolumns++] = timestamps_value(now, &entry->updated);
 		}
 	}
 	else
@@ -662,7 +675,7 @@ timestamps_trigger(PG_FUNCTION_ARGS)
 		else if (!timestamps_slots_update(trigdata, attnum - 1))
 			return PointerGetDatum(tuple);
 
-		values[0] = timestamps_value(timestamps_now(), entry->updated.typid);
+		values[0] = timestamps_value(timestamps_now(), &entry->updated);
 
 		/*
 		 * The column holds a value already: the new row is a copy of the
