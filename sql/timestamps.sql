@@ -434,6 +434,53 @@ COMMIT;
 DROP TABLE ts_alter;
 
 --
+-- Rows written before an ALTER TABLE, on both UPDATE paths: rows that store
+-- every column of the table (compared tuple to tuple) and rows that lack a
+-- column added later (compared through the slots, the added column read
+-- from the catalog).
+--
+CREATE TABLE ts_old_rows (id integer, title text, gone text, created_at timestamptz,
+						  updated_at timestamptz);
+CREATE TRIGGER ts_old_rows_timestamps BEFORE INSERT OR UPDATE ON ts_old_rows
+	FOR EACH ROW EXECUTE FUNCTION am.timestamps();
+SET activemodel.record_timestamps = off;
+INSERT INTO ts_old_rows
+SELECT i, 'row ' || i, 'dropped value', '2020-01-01 00:00+00', '2020-01-01 00:00+00'
+FROM generate_series(1, 4) i;
+RESET activemodel.record_timestamps;
+
+-- a dropped column still holds its value in the old rows, and an UPDATE
+-- stores NULL in its place: that is no change
+ALTER TABLE ts_old_rows DROP COLUMN gone;
+UPDATE ts_old_rows SET title = title WHERE id = 1;
+ALTER TABLE ts_old_rows ADD COLUMN rating integer DEFAULT 5;
+UPDATE ts_old_rows SET title = title WHERE id = 2;
+SELECT id, updated_at FROM ts_old_rows WHERE id IN (1, 2) ORDER BY id;
+
+-- a row that lacks the added column: an updated_at the statement sets is
+-- kept, with or without another change
+UPDATE ts_old_rows SET title = 'three', updated_at = '2021-06-01 12:00+00' WHERE id = 3;
+UPDATE ts_old_rows SET updated_at = '2021-06-01 12:00+00' WHERE id = 4;
+SELECT id, title, rating, updated_at FROM ts_old_rows WHERE id IN (3, 4) ORDER BY id;
+DROP TABLE ts_old_rows;
+
+-- the updated column itself added later with a default, as am.add_timestamps
+-- adds it: the old rows read it from the catalog
+CREATE TABLE ts_late (id integer, title text);
+INSERT INTO ts_late SELECT i, 'row ' || i FROM generate_series(1, 3) i;
+ALTER TABLE ts_late ADD COLUMN updated_at timestamptz NOT NULL DEFAULT '2020-01-01 00:00+00';
+CREATE TRIGGER ts_late_timestamps BEFORE INSERT OR UPDATE ON ts_late
+	FOR EACH ROW EXECUTE FUNCTION am.timestamps('', 'updated_at');
+BEGIN;
+UPDATE ts_late SET title = 'one', updated_at = '2021-06-01 12:00+00' WHERE id = 1;
+UPDATE ts_late SET title = 'two' WHERE id = 2;
+UPDATE ts_late SET title = title WHERE id = 3;
+SELECT id, title, CASE WHEN updated_at = now() THEN 'now' ELSE updated_at::text END AS updated_at
+FROM ts_late ORDER BY id;
+COMMIT;
+DROP TABLE ts_late;
+
+--
 -- Changes are compared by value image, also for TOASTed and compressed
 -- values: rewriting a value with its own contents is no change.
 --
