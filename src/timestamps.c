@@ -3,7 +3,8 @@
  * timestamps.c
  *	  The timestamps mixin: am.timestamps(), a BEFORE INSERT OR UPDATE row
  *	  trigger that maintains created_at / updated_at columns with Rails
- *	  semantics, and its GUCs.
+ *	  semantics, its GUCs, and am.timestamp_now(), the default of the
+ *	  columns am.add_timestamps() adds, which reads the same clock.
  *
  * Trigger arguments: the created and updated column names, or none for
  * created_at and updated_at; an empty string leaves that column alone.
@@ -50,6 +51,7 @@
 #include "activemodel.h"
 
 PG_FUNCTION_INFO_V1(timestamps_trigger);
+PG_FUNCTION_INFO_V1(am_timestamp_now);
 
 /* name under which users know the trigger function */
 #define TIMESTAMPS_FUNCTION "am.timestamps()"
@@ -118,6 +120,10 @@ static uint64 timestamps_generation = 1;
 static TimestampTz last_converted_from;
 static Timestamp last_converted_to;
 static pg_tz *last_timezone = NULL;
+
+/* the clock reading of the row being computed in row_clock_context */
+static TimestampTz row_clock_value;
+static MemoryContext row_clock_context = NULL;
 
 static void timestamps_invalidate(Datum arg, Oid relid);
 static const TimestampsEntry *timestamps_entry(FunctionCallInfo fcinfo,
@@ -420,6 +426,56 @@ timestamps_now(void)
 		default:
 			return GetCurrentTransactionStartTimestamp();
 	}
+}
+
+/*
+ * Reset callback of the memory context a clock reading was made in: the
+ * next row reads the clock anew.
+ */
+static void
+timestamps_row_clock_reset(void *arg)
+{
+	if (row_clock_context == (MemoryContext) arg)
+		row_clock_context = NULL;
+}
+
+/*
+ * clock_timestamp(), read once per row: the calls made in the same memory
+ * context until it is reset get the same reading.  The executor evaluates
+ * the expressions of one row (the column defaults of an INSERT, a COPY
+ * row, ...) in a per-tuple memory context that it resets before the next
+ * row, so the created and updated columns of a new row agree, as they do
+ * when the trigger fills them, and every row gets its own time.
+ */
+static TimestampTz
+timestamps_row_clock(void)
+{
+	MemoryContextCallback *callback;
+
+	if (row_clock_context != NULL && row_clock_context == CurrentMemoryContext)
+		return row_clock_value;
+
+	callback = MemoryContextAlloc(CurrentMemoryContext, sizeof(MemoryContextCallback));
+	callback->func = timestamps_row_clock_reset;
+	callback->arg = CurrentMemoryContext;
+	MemoryContextRegisterResetCallback(CurrentMemoryContext, callback);
+
+	row_clock_context = CurrentMemoryContext;
+	row_clock_value = GetCurrentTimestamp();
+	return row_clock_value;
+}
+
+/*
+ * am.timestamp_now() returns timestamptz: the time activemodel.timestamp_clock
+ * selects, the default of the columns am.add_timestamps adds.  VOLATILE, as
+ * the clock setting reads the clock on every row.
+ */
+Datum
+am_timestamp_now(PG_FUNCTION_ARGS)
+{
+	if (timestamp_clock == TIMESTAMP_CLOCK_CLOCK)
+		PG_RETURN_TIMESTAMPTZ(timestamps_row_clock());
+	PG_RETURN_TIMESTAMPTZ(timestamps_now());
 }
 
 /*
