@@ -657,8 +657,8 @@ SET LOCAL activemodel.timestamp_clock = 'statement';
 SELECT am.timestamp_now() = statement_timestamp() AS statement_is_statement,
 	   am.timestamp_now() > now() AS after_now;
 SET LOCAL activemodel.timestamp_clock = 'clock';
-SELECT am.timestamp_now() = am.timestamp_now() AS one_reading_per_row,
-	   am.timestamp_now() > statement_timestamp() AS after_statement_start;
+SELECT a = b AS one_reading_per_row, a > statement_timestamp() AS after_statement_start
+FROM (SELECT am.timestamp_now() AS a, pg_sleep(0.002) AS pause, am.timestamp_now() AS b) s;
 SELECT count(DISTINCT t) AS distinct_rows
 FROM (SELECT am.timestamp_now() AS t FROM generate_series(1, 3) g
 	  WHERE pg_sleep(0.002) IS NOT NULL) s;
@@ -700,6 +700,19 @@ SELECT count(DISTINCT created_at) FILTER (WHERE id BETWEEN 7 AND 9) AS distinct_
 	   bool_and(created_at = updated_at) AS updated_same, bool_and(created_at > now()) AS after_now
 FROM ts_clocked WHERE id BETWEEN 7 AND 13;
 COMMIT;
+-- the same reading also when the row takes time between the two defaults
+CREATE TABLE ts_slow (id integer, created_at timestamptz DEFAULT am.timestamp_now(),
+					  pause text DEFAULT pg_sleep(0.002)::text,
+					  updated_at timestamptz DEFAULT am.timestamp_now());
+SET activemodel.timestamp_clock = 'clock';
+INSERT INTO ts_slow (id) VALUES (1), (2);
+COPY ts_slow (id) FROM stdin;
+3
+\.
+RESET activemodel.timestamp_clock;
+SELECT count(DISTINCT created_at) AS distinct_times, bool_and(created_at = updated_at) AS updated_same
+FROM ts_slow;
+DROP TABLE ts_slow;
 
 -- the defaults apply with the trigger off too, and to a column left out
 -- when the other is given; an explicit NULL is the trigger's to fill
