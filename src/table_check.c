@@ -95,6 +95,8 @@ am_check_owned_table_sql(PG_FUNCTION_ARGS)
 				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
 				 errmsg("caller must not be null")));
 
-	am_check_owned_table(PG_GETARG_OID(0), text_to_cstring(PG_GETARG_TEXT_PP(1)), true);
+	am_check_owned_table(PG_GETARG_OID(0),
+						 text_to_cstring(PG_GETARG_TEXT_PP(1)),
+						 true);
 	PG_RETURN_VOID();
 }
