@@ -338,6 +338,9 @@ CREATE TABLE am.hook_registry (
 	PRIMARY KEY (tbl, event, fn_schema, fn_name, fn_nargs)
 );
 SELECT pg_catalog.pg_extension_config_dump('am.hook_registry', '');
+-- the rows of a hook function, for the event triggers that follow renames
+-- and drops of functions
+CREATE INDEX hook_registry_fn_idx ON am.hook_registry (fn_schema, fn_name);
 REVOKE ALL ON am.hook_registry FROM PUBLIC;
 GRANT SELECT ON am.hook_registry TO PUBLIC;
 COMMENT ON TABLE am.hook_registry IS 'lifecycle hooks; change with am.add_hook and am.remove_hook, read am.hooks';
@@ -348,17 +351,19 @@ SELECT r.tbl AS "table",
 	   p.oid::pg_catalog.regprocedure AS "function",
 	   r.priority
 FROM am.hook_registry r
-LEFT JOIN pg_catalog.pg_class c ON c.oid = r.tbl
-LEFT JOIN pg_catalog.pg_namespace n ON n.nspname = r.fn_schema
+LEFT JOIN pg_catalog.pg_class c ON c.oid OPERATOR(pg_catalog.=) r.tbl::pg_catalog.oid
+LEFT JOIN pg_catalog.pg_namespace n ON n.nspname OPERATOR(pg_catalog.=) r.fn_schema
 LEFT JOIN pg_catalog.pg_proc p
-	   ON p.pronamespace = n.oid AND p.proname = r.fn_name
-	  AND p.proargtypes = pg_catalog.array_to_string(pg_catalog.array_fill(c.reltype, ARRAY[r.fn_nargs::integer]), ' ')::pg_catalog.oidvector
+	   ON p.pronamespace OPERATOR(pg_catalog.=) n.oid
+	  AND p.proname OPERATOR(pg_catalog.=) r.fn_name
+	  AND p.proargtypes OPERATOR(pg_catalog.=) pg_catalog.array_to_string(
+			pg_catalog.array_fill(c.reltype, ARRAY[r.fn_nargs::pg_catalog.int4]), ' ')::pg_catalog.oidvector
 ORDER BY r.tbl::pg_catalog.text,
 		 pg_catalog.array_position(ARRAY[
 			'before_save', 'before_create', 'before_update', 'before_destroy',
 			'after_create', 'after_update', 'after_save', 'after_destroy',
 			'after_create_commit', 'after_update_commit', 'after_destroy_commit',
-			'after_commit'], r.event),
+			'after_commit']::pg_catalog.text[], r.event),
 		 r.priority, r.fn_name, r.fn_schema, r.fn_nargs;
 GRANT SELECT ON am.hooks TO PUBLIC;
 COMMENT ON VIEW am.hooks IS 'lifecycle hooks by table, in the order they run';
@@ -388,6 +393,12 @@ CREATE FUNCTION am.hook_event() RETURNS text
 	AS 'MODULE_PATHNAME', 'hook_event' LANGUAGE C STABLE PARALLEL RESTRICTED;
 COMMENT ON FUNCTION am.hook_event() IS 'event of the hook running now; NULL outside hooks';
 
+CREATE FUNCTION am.hook_events()
+	RETURNS TABLE (event text, timing text, operations text[], "position" integer)
+	AS 'MODULE_PATHNAME', 'hook_events' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE ROWS 12;
+COMMENT ON FUNCTION am.hook_events() IS
+	'the lifecycle events: when each runs, for which writes, in the order am.hooks lists them';
+
 CREATE FUNCTION am.hook_operation() RETURNS text
 	AS 'MODULE_PATHNAME', 'hook_operation' LANGUAGE C STABLE PARALLEL RESTRICTED;
 COMMENT ON FUNCTION am.hook_operation() IS
@@ -400,24 +411,34 @@ CREATE FUNCTION am.hooks_registry_changed() RETURNS trigger
 	AS 'MODULE_PATHNAME', 'hooks_registry_changed' LANGUAGE C;
 COMMENT ON FUNCTION am.hooks_registry_changed() IS
 	'trigger of am.hook_registry: refresh cached hooks and the dispatch triggers'' dependencies';
+REVOKE EXECUTE ON FUNCTION am.hooks_registry_changed() FROM PUBLIC;
 CREATE TRIGGER hook_registry_changed
 	AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON am.hook_registry
 	FOR EACH STATEMENT EXECUTE FUNCTION am.hooks_registry_changed();
 
 -- Event triggers keeping the registry in step with drops and renames, and
 -- recording the dependencies of dispatch triggers created by a restore.
+-- The rename triggers fire for every command that can rename a table (of
+-- ALTER INDEX, VIEW, SEQUENCE, MATERIALIZED VIEW and FOREIGN TABLE only
+-- ALTER INDEX can, but they are listed should PostgreSQL allow more), a
+-- function or a schema; for other ALTERs they read nothing.
 CREATE FUNCTION am.hooks_ddl_trigger() RETURNS event_trigger
 	AS 'MODULE_PATHNAME', 'hooks_ddl_trigger' LANGUAGE C;
 COMMENT ON FUNCTION am.hooks_ddl_trigger() IS
 	'event trigger: forget hooks of dropped tables and functions, follow renames, record dependencies of restored dispatch triggers';
+REVOKE EXECUTE ON FUNCTION am.hooks_ddl_trigger() FROM PUBLIC;
 
 CREATE EVENT TRIGGER am_hooks_drop ON sql_drop
 	EXECUTE FUNCTION am.hooks_ddl_trigger();
 CREATE EVENT TRIGGER am_hooks_rename_start ON ddl_command_start
-	WHEN TAG IN ('ALTER FUNCTION', 'ALTER ROUTINE', 'ALTER TABLE', 'ALTER SCHEMA', 'ALTER EXTENSION')
+	WHEN TAG IN ('ALTER TABLE', 'ALTER INDEX', 'ALTER VIEW', 'ALTER MATERIALIZED VIEW',
+				'ALTER SEQUENCE', 'ALTER FOREIGN TABLE', 'ALTER FUNCTION', 'ALTER ROUTINE',
+				'ALTER PROCEDURE', 'ALTER SCHEMA', 'ALTER EXTENSION')
 	EXECUTE FUNCTION am.hooks_ddl_trigger();
 CREATE EVENT TRIGGER am_hooks_rename_end ON ddl_command_end
-	WHEN TAG IN ('ALTER FUNCTION', 'ALTER ROUTINE', 'ALTER TABLE', 'ALTER SCHEMA', 'ALTER EXTENSION')
+	WHEN TAG IN ('ALTER TABLE', 'ALTER INDEX', 'ALTER VIEW', 'ALTER MATERIALIZED VIEW',
+				'ALTER SEQUENCE', 'ALTER FOREIGN TABLE', 'ALTER FUNCTION', 'ALTER ROUTINE',
+				'ALTER PROCEDURE', 'ALTER SCHEMA', 'ALTER EXTENSION')
 	EXECUTE FUNCTION am.hooks_ddl_trigger();
 CREATE EVENT TRIGGER am_hooks_trigger_created ON ddl_command_end
 	WHEN TAG IN ('CREATE TRIGGER')
