@@ -64,6 +64,7 @@ CREATE FUNCTION am.hook_events()
 COMMENT ON FUNCTION am.hook_events() IS
 	'the lifecycle events: when each runs, for which writes, in the order am.hooks lists them';
 
+--
 -- Table checks and timestamps that follow the clock setting (issues 8, 10, 14)
 --
 
