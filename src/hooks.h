@@ -97,16 +97,16 @@ typedef enum HookOp
 /* events run for one operation at one timing, in firing order */
 #define HOOK_MAX_EVENTS_PER_OP	2
 
-extern const char *const hook_event_names[HOOK_NUM_EVENTS];
-extern const char *const hook_op_names[HOOK_NUM_OPS];
-extern const char *const hook_trigger_names[HOOK_NUM_TIMINGS];
-extern const int hook_op_events[HOOK_NUM_TIMINGS][HOOK_NUM_OPS][HOOK_MAX_EVENTS_PER_OP];
+extern const char *const hooks_event_names[HOOK_NUM_EVENTS];
+extern const char *const hooks_op_names[HOOK_NUM_OPS];
+extern const char *const hooks_trigger_names[HOOK_NUM_TIMINGS];
+extern const int hooks_op_events[HOOK_NUM_TIMINGS][HOOK_NUM_OPS][HOOK_MAX_EVENTS_PER_OP];
 
-extern int	hook_event_from_name(const char *name);
-extern HookTiming hook_event_timing(HookEvent event);
-extern int	hook_event_ops(HookEvent event);
-extern const char *hook_event_list(void);
-extern int	hook_timing_of_trigger_name(const char *tgname);
+extern int	hooks_event_from_name(const char *name);
+extern HookTiming hooks_event_timing(HookEvent event);
+extern int	hooks_event_ops(HookEvent event);
+extern const char *hooks_event_list(void);
+extern int	hooks_timing_of_trigger_name(const char *tgname);
 
 /* hooks_registry.c */
 

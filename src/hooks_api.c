@@ -97,13 +97,13 @@ static int
 hooks_check_event(text *event_text)
 {
 	char	   *event = text_to_cstring(event_text);
-	int			result = hook_event_from_name(event);
+	int			result = hooks_event_from_name(event);
 
 	if (result < 0)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("unknown hook event \"%s\"", event),
-				 errhint("The events are %s.", hook_event_list())));
+				 errhint("The events are %s.", hooks_event_list())));
 	return result;
 }
 
@@ -159,18 +159,18 @@ hooks_check_function(Oid relid, const char *relname, HookEvent event, Oid fn)
 				 errhint("Declare it as %s(new %s) or %s(new %s, old %s).",
 						 quote_identifier(NameStr(proc->proname)), rowtypename,
 						 quote_identifier(NameStr(proc->proname)), rowtypename, rowtypename)));
-	if (hook_event_timing(event) == HOOK_TIMING_BEFORE && proc->prorettype != rowtype)
+	if (hooks_event_timing(event) == HOOK_TIMING_BEFORE && proc->prorettype != rowtype)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_FUNCTION_DEFINITION),
 				 errmsg("%s hook %s must return type %s",
-						hook_event_names[event], fnname, rowtypename),
+						hooks_event_names[event], fnname, rowtypename),
 				 errdetail("It returns %s.", format_type_be(proc->prorettype)),
 				 errhint("A before hook returns the row to write (changed or not), or NULL to skip the row.")));
 	if (proc->proisstrict && proc->pronargs == 2 &&
-		(hook_event_ops(event) & HOOK_OP_BIT(HOOK_OP_CREATE)))
+		(hooks_event_ops(event) & HOOK_OP_BIT(HOOK_OP_CREATE)))
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_FUNCTION_DEFINITION),
-				 errmsg("%s hook %s must not be STRICT", hook_event_names[event], fnname),
+				 errmsg("%s hook %s must not be STRICT", hooks_event_names[event], fnname),
 				 errdetail("The old row is NULL when a row is created, so a STRICT function of (new, old) would not be called."),
 				 errhint("Declare the function CALLED ON NULL INPUT, or let it take the new row only.")));
 	if (isAnyTempNamespace(proc->pronamespace))
@@ -238,7 +238,7 @@ hooks_add(PG_FUNCTION_ARGS)
 					(errcode(ERRCODE_DUPLICATE_OBJECT),
 					 errmsg("function %s is already a %s hook of table %s",
 							format_procedure(PG_GETARG_OID(2)),
-							hook_event_names[event], relname),
+							hooks_event_names[event], relname),
 					 errhint("To change its priority, remove it with am.remove_hook and add it again.")));
 	}
 

@@ -410,7 +410,7 @@ hooks_forget_dropped(void)
 				continue;		/* another function of that name */
 			ereport(NOTICE,
 					(errmsg("removing %s hook %s.%s of table %s, whose function was dropped",
-							hook_event_names[row->event],
+							hooks_event_names[row->event],
 							quote_identifier(row->fn_schema),
 							quote_identifier(row->fn_name),
 							hooks_table_name(row->tbl))));
@@ -467,7 +467,7 @@ hooks_trigger_created(CreateTrigStmt *stmt)
 {
 	Oid			relid;
 
-	if (hook_timing_of_trigger_name(stmt->trigname) < 0 ||
+	if (hooks_timing_of_trigger_name(stmt->trigname) < 0 ||
 		!OidIsValid(hooks_registry_relid(true)))
 		return;
 	relid = RangeVarGetRelid(stmt->relation, NoLock, true);

@@ -427,7 +427,7 @@ hookset_build(Oid source_relid, HookTiming timing)
 	{
 		HookRow    *row = lfirst(lc);
 
-		if (hook_event_timing(row->event) == timing)
+		if (hooks_event_timing(row->event) == timing)
 			timing_rows = lappend(timing_rows, row);
 	}
 	list_sort(timing_rows, hook_row_cmp);
@@ -448,7 +448,7 @@ hookset_build(Oid source_relid, HookTiming timing)
 					 errmsg("function %s.%s of the %s hook of table %s does not exist",
 							quote_identifier(row->fn_schema),
 							quote_identifier(row->fn_name),
-							hook_event_names[row->event], set->source_name),
+							hooks_event_names[row->event], set->source_name),
 					 errhint("Create the function again, or have a superuser delete the hook from %s.%s.",
 							 AM_SCHEMA, HOOKS_REGISTRY)));
 		tuple = SearchSysCache1(PROCOID, ObjectIdGetDatum(fn));
@@ -459,7 +459,7 @@ hookset_build(Oid source_relid, HookTiming timing)
 			ereport(ERROR,
 					(errcode(ERRCODE_INVALID_FUNCTION_DEFINITION),
 					 errmsg("%s hook %s must return type %s",
-							hook_event_names[row->event], format_procedure(fn),
+							hooks_event_names[row->event], format_procedure(fn),
 							format_type_be(set->rowtype))));
 		call->event = row->event;
 		call->nargs = row->fn_nargs;
@@ -477,7 +477,7 @@ hookset_build(Oid source_relid, HookTiming timing)
 		set->calls[op] = palloc0(sizeof(HookCall *) * (ncalls + 1));
 		for (int e = 0; e < HOOK_MAX_EVENTS_PER_OP; e++)
 		{
-			int			event = hook_op_events[timing][op][e];
+			int			event = hooks_op_events[timing][op][e];
 
 			for (int i = 0; i < ncalls && event >= 0; i++)
 				if ((int) calls[i]->event == event)
@@ -659,7 +659,7 @@ hooks_returned_row(HookSet *set, HookCall *call, Datum result, bool *owned)
 
 		if (erh->er_magic != ER_MAGIC)
 			elog(ERROR, "%s hook %s returned an expanded object that is not a record",
-				 hook_event_names[call->event], call->fn_desc);
+				 hooks_event_names[call->event], call->fn_desc);
 		typid = erh->er_typeid;
 		*owned = VARATT_IS_EXTERNAL_EXPANDED_RW(DatumGetPointer(result));
 	}
@@ -676,7 +676,7 @@ hooks_returned_row(HookSet *set, HookCall *call, Datum result, bool *owned)
 		ereport(ERROR,
 				(errcode(ERRCODE_DATATYPE_MISMATCH),
 				 errmsg("%s hook %s returned a row of type %s instead of %s",
-						hook_event_names[call->event], call->fn_desc,
+						hooks_event_names[call->event], call->fn_desc,
 						format_type_be(typid), format_type_be(set->rowtype))));
 	return result;
 }
@@ -715,7 +715,7 @@ hooks_error_callback(void *arg)
 
 	if (ctx->call != NULL)
 		errcontext("%s hook %s of table %s",
-				   hook_event_names[ctx->call->event], ctx->call->fn_desc,
+				   hooks_event_names[ctx->call->event], ctx->call->fn_desc,
 				   ctx->set->source_name);
 }
 
@@ -965,7 +965,7 @@ hook_event(PG_FUNCTION_ARGS)
 {
 	if (current_event < 0)
 		PG_RETURN_NULL();
-	PG_RETURN_TEXT_P(cstring_to_text(hook_event_names[current_event]));
+	PG_RETURN_TEXT_P(cstring_to_text(hooks_event_names[current_event]));
 }
 
 /*
@@ -977,7 +977,7 @@ hook_operation(PG_FUNCTION_ARGS)
 {
 	if (current_op < 0)
 		PG_RETURN_NULL();
-	PG_RETURN_TEXT_P(cstring_to_text(hook_op_names[current_op]));
+	PG_RETURN_TEXT_P(cstring_to_text(hooks_op_names[current_op]));
 }
 
 /*

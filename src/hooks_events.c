@@ -28,7 +28,7 @@
 
 PG_FUNCTION_INFO_V1(hook_events);
 
-const char *const hook_event_names[HOOK_NUM_EVENTS] = {
+const char *const hooks_event_names[HOOK_NUM_EVENTS] = {
 	[HOOK_BEFORE_SAVE] = "before_save",
 	[HOOK_BEFORE_CREATE] = "before_create",
 	[HOOK_BEFORE_UPDATE] = "before_update",
@@ -43,13 +43,13 @@ const char *const hook_event_names[HOOK_NUM_EVENTS] = {
 	[HOOK_AFTER_DESTROY_COMMIT] = "after_destroy_commit",
 };
 
-const char *const hook_op_names[HOOK_NUM_OPS] = {
+const char *const hooks_op_names[HOOK_NUM_OPS] = {
 	[HOOK_OP_CREATE] = "create",
 	[HOOK_OP_UPDATE] = "update",
 	[HOOK_OP_DESTROY] = "destroy",
 };
 
-const char *const hook_trigger_names[HOOK_NUM_TIMINGS] = {
+const char *const hooks_trigger_names[HOOK_NUM_TIMINGS] = {
 	[HOOK_TIMING_BEFORE] = HOOKS_TRIGGER_BEFORE,
 	[HOOK_TIMING_AFTER] = HOOKS_TRIGGER_AFTER,
 	[HOOK_TIMING_COMMIT] = HOOKS_TRIGGER_COMMIT,
@@ -61,7 +61,7 @@ const char *const hook_trigger_names[HOOK_NUM_TIMINGS] = {
  * after_create before after_save; so after_create_commit runs before
  * after_commit.
  */
-const int	hook_op_events[HOOK_NUM_TIMINGS][HOOK_NUM_OPS][HOOK_MAX_EVENTS_PER_OP] = {
+const int	hooks_op_events[HOOK_NUM_TIMINGS][HOOK_NUM_OPS][HOOK_MAX_EVENTS_PER_OP] = {
 	[HOOK_TIMING_BEFORE] = {
 		[HOOK_OP_CREATE] = {HOOK_BEFORE_SAVE, HOOK_BEFORE_CREATE},
 		[HOOK_OP_UPDATE] = {HOOK_BEFORE_SAVE, HOOK_BEFORE_UPDATE},
@@ -83,11 +83,11 @@ const int	hook_op_events[HOOK_NUM_TIMINGS][HOOK_NUM_OPS][HOOK_MAX_EVENTS_PER_OP]
  * Event of a name, or -1.
  */
 int
-hook_event_from_name(const char *name)
+hooks_event_from_name(const char *name)
 {
 	for (int i = 0; i < HOOK_NUM_EVENTS; i++)
 	{
-		if (strcmp(name, hook_event_names[i]) == 0)
+		if (strcmp(name, hooks_event_names[i]) == 0)
 			return i;
 	}
 	return -1;
@@ -95,15 +95,15 @@ hook_event_from_name(const char *name)
 
 /*
  * Dispatch trigger that runs an event: the timing in whose table of
- * hook_op_events it appears.
+ * hooks_op_events it appears.
  */
 HookTiming
-hook_event_timing(HookEvent event)
+hooks_event_timing(HookEvent event)
 {
 	for (int timing = 0; timing < HOOK_NUM_TIMINGS; timing++)
 		for (int op = 0; op < HOOK_NUM_OPS; op++)
 			for (int i = 0; i < HOOK_MAX_EVENTS_PER_OP; i++)
-				if (hook_op_events[timing][op][i] == (int) event)
+				if (hooks_op_events[timing][op][i] == (int) event)
 					return (HookTiming) timing;
 	elog(ERROR, "hook event %d has no timing", (int) event);
 	pg_unreachable();
@@ -113,14 +113,14 @@ hook_event_timing(HookEvent event)
  * Mask of the operations (HOOK_OP_BIT) that run an event.
  */
 int
-hook_event_ops(HookEvent event)
+hooks_event_ops(HookEvent event)
 {
 	int			mask = 0;
-	HookTiming	timing = hook_event_timing(event);
+	HookTiming	timing = hooks_event_timing(event);
 
 	for (int op = 0; op < HOOK_NUM_OPS; op++)
 		for (int i = 0; i < HOOK_MAX_EVENTS_PER_OP; i++)
-			if (hook_op_events[timing][op][i] == (int) event)
+			if (hooks_op_events[timing][op][i] == (int) event)
 				mask |= HOOK_OP_BIT(op);
 	return mask;
 }
@@ -129,7 +129,7 @@ hook_event_ops(HookEvent event)
  * The event names for messages: "a, b, … and z".
  */
 const char *
-hook_event_list(void)
+hooks_event_list(void)
 {
 	static char *list = NULL;
 
@@ -142,7 +142,7 @@ hook_event_list(void)
 		for (int i = 0; i < HOOK_NUM_EVENTS; i++)
 			appendStringInfo(&buf, "%s%s",
 							 i == 0 ? "" : (i == HOOK_NUM_EVENTS - 1 ? " and " : ", "),
-							 hook_event_names[i]);
+							 hooks_event_names[i]);
 		list = buf.data;
 		MemoryContextSwitchTo(oldcxt);
 	}
@@ -153,10 +153,10 @@ hook_event_list(void)
  * Timing of a dispatch trigger's name, or -1.
  */
 int
-hook_timing_of_trigger_name(const char *tgname)
+hooks_timing_of_trigger_name(const char *tgname)
 {
 	for (int timing = 0; timing < HOOK_NUM_TIMINGS; timing++)
-		if (strcmp(tgname, hook_trigger_names[timing]) == 0)
+		if (strcmp(tgname, hooks_trigger_names[timing]) == 0)
 			return timing;
 	return -1;
 }
@@ -182,10 +182,10 @@ hook_events(PG_FUNCTION_ARGS)
 		int			nops = 0;
 
 		for (int op = 0; op < HOOK_NUM_OPS; op++)
-			if (hook_event_ops(event) & HOOK_OP_BIT(op))
-				ops[nops++] = CStringGetTextDatum(hook_op_names[op]);
-		values[0] = CStringGetTextDatum(hook_event_names[event]);
-		values[1] = CStringGetTextDatum(timing_names[hook_event_timing(event)]);
+			if (hooks_event_ops(event) & HOOK_OP_BIT(op))
+				ops[nops++] = CStringGetTextDatum(hooks_op_names[op]);
+		values[0] = CStringGetTextDatum(hooks_event_names[event]);
+		values[1] = CStringGetTextDatum(timing_names[hooks_event_timing(event)]);
 		values[2] = PointerGetDatum(construct_array(ops, nops, TEXTOID, -1,
 													false, TYPALIGN_INT));
 		values[3] = Int32GetDatum(event + 1);

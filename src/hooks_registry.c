@@ -148,7 +148,7 @@ hooks_registry_row(Relation rel, HeapTuple tuple)
 	}
 	row->tbl = DatumGetObjectId(values[Anum_hook_registry_tbl - 1]);
 	event = TextDatumGetCString(values[Anum_hook_registry_event - 1]);
-	row->event = hook_event_from_name(event);
+	row->event = hooks_event_from_name(event);
 	if ((int) row->event < 0)
 		elog(ERROR, "unknown hook event \"%s\" in %s.%s", event, AM_SCHEMA, HOOKS_REGISTRY);
 	pfree(event);
@@ -330,7 +330,7 @@ hooks_key_params(const HookRow *row, Oid *types, Datum *values)
 	types[0] = OIDOID;
 	values[0] = ObjectIdGetDatum(row->tbl);
 	types[1] = TEXTOID;
-	values[1] = CStringGetTextDatum(hook_event_names[row->event]);
+	values[1] = CStringGetTextDatum(hooks_event_names[row->event]);
 	types[2] = NAMEOID;
 	values[2] = NameGetDatum(schema);
 	types[3] = NAMEOID;

@@ -75,7 +75,7 @@ hooks_named_trigger(Relation rel, HookTiming timing)
 	{
 		Trigger    *tg = &rel->trigdesc->triggers[i];
 
-		if (!tg->tgisclone && strcmp(tg->tgname, hook_trigger_names[timing]) == 0)
+		if (!tg->tgisclone && strcmp(tg->tgname, hooks_trigger_names[timing]) == 0)
 			return tg;
 	}
 	return NULL;
@@ -187,13 +187,13 @@ hooks_sync_triggers(Oid relid)
 	{
 		HookRow    *row = lfirst(lc);
 
-		want[hook_event_timing(row->event)] |= hook_event_ops(row->event);
+		want[hooks_event_timing(row->event)] |= hooks_event_ops(row->event);
 	}
 
 	rel = table_open(relid, ShareRowExclusiveLock);
 	for (int timing = 0; timing < HOOK_NUM_TIMINGS; timing++)
 	{
-		const char *trigname = hook_trigger_names[timing];
+		const char *trigname = hooks_trigger_names[timing];
 		Trigger    *found = hooks_named_trigger(rel, timing);
 		int16		tgtype;
 		StringInfoData sql;
@@ -386,7 +386,7 @@ hooks_sync_dependencies(Oid relid)
 			HookRow    *row = lfirst(lc);
 			Oid			fn;
 
-			if (hook_event_timing(row->event) != (HookTiming) timing)
+			if (hooks_event_timing(row->event) != (HookTiming) timing)
 				continue;
 			fn = hooks_function_lookup(row->fn_schema, row->fn_name,
 									   row->fn_nargs, rowtype);
