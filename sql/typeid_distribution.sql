@@ -140,6 +140,14 @@ FROM (SELECT dist_shard(id) AS s, dist_partition(id) AS p
 			FROM generate_series(1, 1000000) g) ids) h
 GROUP BY GROUPING SETS ((s), (p));
 
+-- PostgreSQL's own partition check agrees with dist_partition() on the
+-- hand-built values too
+SELECT count(*) AS ids,
+	   count(*) FILTER (WHERE satisfies_hash_partition('dist_users'::regclass, 32,
+														dist_partition(id), id)) AS agree
+FROM (SELECT typeid_min_at('user', timestamptz 'epoch' + (1700000000000 + g) * interval '1 ms') AS id
+	  FROM generate_series(1, 10000) g) ids;
+
 -- every data set: 32 buckets of each kind, each within 3% of the mean
 SELECT dataset, kind, sum(n) AS ids, count(*) AS buckets,
 	   count(*) FILTER (WHERE abs(n - 31250) <= 0.03 * 31250) AS buckets_within_3pct
