@@ -135,7 +135,6 @@ extern Oid	hooks_function_lookup(const char *fn_schema, const char *fn_name,
 extern char *hooks_table_name(Oid relid);
 
 /* hooks_triggers.c */
-extern Oid	hooks_dispatch_function(void);
 extern void hooks_sync_triggers(Oid relid);
 extern void hooks_refresh_trigger_names(Oid relid);
 extern void hooks_sync_dependencies(Oid relid);

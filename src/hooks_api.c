@@ -39,6 +39,7 @@
 #include "utils/syscache.h"
 
 #include "hooks.h"
+#include "table_check.h"
 
 PG_FUNCTION_INFO_V1(hooks_add);
 PG_FUNCTION_INFO_V1(hooks_remove);
@@ -50,24 +51,12 @@ PG_FUNCTION_INFO_V1(hooks_remove);
 static char *
 hooks_check_table(Oid relid, bool adding)
 {
-	char		relkind = get_rel_relkind(relid);
-	char	   *relname = get_rel_name(relid);
+	const char *caller = adding ? "am.add_hook" : "am.remove_hook";
+	char	   *relname;
 
-	if (relname == NULL)
-		ereport(ERROR,
-				(errcode(ERRCODE_UNDEFINED_TABLE),
-				 errmsg("relation with OID %u does not exist", relid)));
-	if (relkind != RELKIND_RELATION && relkind != RELKIND_PARTITIONED_TABLE)
-		ereport(ERROR,
-				(errcode(ERRCODE_WRONG_OBJECT_TYPE),
-				 errmsg("\"%s\" is not a table", relname),
-				 errdetail("Hooks can be added to tables and partitioned tables only.")));
-	if (!pg_class_ownercheck(relid, GetUserId()))
-		ereport(ERROR,
-				(errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
-				 errmsg("must be owner of table %s", relname),
-				 errhint("Call %s as the owner of the table or as a superuser.",
-						 adding ? "am.add_hook" : "am.remove_hook")));
+	/* exists, is a table, is the caller's; then locked with its partitions */
+	am_check_owned_table(relid, caller, false);
+	relname = get_rel_name(relid);
 	if (adding && get_rel_persistence(relid) == RELPERSISTENCE_TEMP)
 		ereport(ERROR,
 				(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
@@ -80,16 +69,7 @@ hooks_check_table(Oid relid, bool adding)
 				 errdetail("The hooks of a partitioned table run for the rows of all its partitions."),
 				 errhint("Add the hook to the partitioned table %s.",
 						 get_rel_name(get_partition_parent(relid, true)))));
-
-	/* the table first, then its partitions: the order writes lock them in */
-	LockRelationOid(relid, ShareRowExclusiveLock);
-	if (relkind == RELKIND_PARTITIONED_TABLE)
-		(void) find_all_inheritors(relid, ShareRowExclusiveLock, NULL);
-	/* it may have gone while we waited */
-	if (!SearchSysCacheExists1(RELOID, ObjectIdGetDatum(relid)))
-		ereport(ERROR,
-				(errcode(ERRCODE_UNDEFINED_TABLE),
-				 errmsg("relation with OID %u does not exist", relid)));
+	am_check_owned_table(relid, caller, true);
 	return relname;
 }
 

@@ -58,7 +58,7 @@
 /*
  * OID of am.hooks_dispatch().
  */
-Oid
+static Oid
 hooks_dispatch_function(void)
 {
 	return am_function_oid("hooks_dispatch", 0, NULL);
