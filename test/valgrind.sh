@@ -26,7 +26,8 @@
 # under valgrind, for the generator that typeid_functions and the typmod
 # suites also call), and typeid_ops, whose 50k-row sorts and index builds
 # take over three minutes (the comparison and sort support code is then
-# only reached through the smaller sorts and indexes of the other suites).
+# only reached through the smaller sorts and indexes of the other suites),
+# and typeid_distribution, which hashes 1M-row sets several times.
 #
 # Environment: PG_CONFIG, VALGRIND_PORT (default 54330), VALGRIND_SKIP,
 # VALGRIND_OPTS (added to valgrind's options), VALGRIND_KEEP=1 keeps the
@@ -40,7 +41,7 @@ bindir=$("$pg_config" --bindir)
 pgxs_root=$(dirname "$(dirname "$(dirname "$("$pg_config" --pgxs)")")")
 pg_regress=$pgxs_root/src/test/regress/pg_regress
 port=${VALGRIND_PORT:-54330}
-skip=${VALGRIND_SKIP-typeid_generate typeid_ops}
+skip=${VALGRIND_SKIP-typeid_generate typeid_ops typeid_distribution}
 
 for need in valgrind "$pg_regress" "$("$pg_config" --sharedir)/extension/activemodel.control"; do
 	if ! command -v "$need" >/dev/null 2>&1 && [ ! -e "$need" ]; then
