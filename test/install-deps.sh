@@ -16,6 +16,7 @@ for flag in "$@"; do
 				clang libclang-rt-14-dev	# libFuzzer harness with ASan/UBSan
 				libipc-run-perl				# TAP tests (PostgreSQL::Test::Cluster)
 				python3 python3-psycopg		# benchmarks
+				valgrind					# test/valgrind.sh
 			)
 			;;
 		--clients)
