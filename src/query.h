@@ -1,0 +1,96 @@
+/*-------------------------------------------------------------------------
+ *
+ * query.h
+ *	  The query half of the ActiveRecord helpers: a builder that turns a
+ *	  model (a table's row type) and jsonb conditions into SQL text with
+ *	  $n parameters, the conversion of JSON values into parameters of the
+ *	  column's type, and the per-backend cache of prepared plans.
+ *
+ * Three stages are kept apart, as PostgREST does: the condition compiler
+ * (query_conditions.c) reads jsonb and, checking every name against the
+ * catalog, appends SQL to a QueryBuilder; values become parameters
+ * (query_values.c); the plan cache (query_plan_cache.c) maps the finished
+ * SQL text and parameter types to a kept SPI plan.  The SQL text is the
+ * shape of the statement: values never appear in it, so two calls that
+ * differ only in values share one plan.
+ *
+ * IDENTIFICATION
+ *	  src/query.h
+ *
+ *-------------------------------------------------------------------------
+ */
+#ifndef ACTIVEMODEL_QUERY_H
+#define ACTIVEMODEL_QUERY_H
+
+#include "executor/spi.h"
+#include "lib/stringinfo.h"
+#include "utils/jsonb.h"
+#include "utils/relcache.h"
+
+/* alias of the model's table in every generated statement */
+#define QUERY_ALIAS "t0"
+
+/* conditions nested deeper than this raise 54001 */
+#define QUERY_MAX_DEPTH 32
+/* more condition keys than this in one call raise 54001 */
+#define QUERY_MAX_CONDITIONS 1000
+
+/*
+ * One statement being built.  The model's relation stays open (with the
+ * AccessShareLock that the statement takes anyway) while it is built.
+ */
+typedef struct QueryBuilder
+{
+	Relation	rel;			/* the model */
+	Oid			rowtype;		/* its row type */
+	Oid			typeid_type;	/* the extension's typeid type */
+	char	   *qualname;		/* quoted schema-qualified relation name */
+	StringInfoData sql;			/* the statement so far */
+	int			nparams;
+	int			maxparams;
+	Oid		   *paramtypes;
+	Datum	   *values;
+	char	   *nulls;			/* ' ' or 'n', as SPI wants */
+	int			nconditions;	/* condition keys compiled so far */
+} QueryBuilder;
+
+/* one column or expression that a lookup applies to */
+typedef struct QueryOperand
+{
+	char	   *expr;			/* SQL text of the expression */
+	Oid			type;			/* its type */
+	int32		typmod;			/* its type modifier (-1 if none) */
+	const char *column;			/* the column it reads */
+} QueryOperand;
+
+/* query_conditions.c */
+extern void query_builder_init(QueryBuilder *qb, Oid rowtype,
+							   Oid helper_fn);
+extern void query_builder_close(QueryBuilder *qb);
+extern int	query_add_param(QueryBuilder *qb, Oid type, Datum value,
+							bool isnull);
+extern void query_compile_conditions(QueryBuilder *qb, Jsonb *conditions);
+extern AttrNumber query_column_attnum(QueryBuilder *qb, const char *name);
+extern void query_column_operand(QueryBuilder *qb, AttrNumber attnum,
+								 QueryOperand *op);
+extern void query_report_unknown_column(QueryBuilder *qb, const char *key,
+										const char *name);
+extern const char *query_operator_sql(Oid type, int16 strategy,
+									  const char *column);
+
+/* query_values.c */
+extern Datum query_json_value(QueryBuilder *qb, JsonbValue *v, Oid type,
+							  int32 typmod, const char *key);
+extern Datum query_text_value(QueryBuilder *qb, const char *text, Oid type,
+							  int32 typmod, const char *key);
+extern Datum query_json_array_value(QueryBuilder *qb, JsonbValue *v,
+									Oid elemtype, int32 typmod,
+									const char *key, bool *has_null,
+									bool drop_nulls);
+extern char *query_json_scalar_text(JsonbValue *v);
+
+/* query_plan_cache.c */
+extern SPIPlanPtr query_plan_acquire(QueryBuilder *qb, void **handle);
+extern void query_plan_release(void *handle);
+
+#endif							/* ACTIVEMODEL_QUERY_H */

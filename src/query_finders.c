@@ -1,0 +1,553 @@
+/*-------------------------------------------------------------------------
+ *
+ * query_finders.c
+ *	  The finders of the ActiveRecord helpers: am.where, am.find,
+ *	  am.find_by, am.first, am.last, am.count and am.exists.
+ *
+ * Each finder names its model by the type of its first argument (a typed
+ * NULL of a table's row type), compiles its conditions and options into
+ * one SELECT (query_conditions.c), takes the kept plan for that shape
+ * (query_plan_cache.c) and runs it through SPI as the calling user: the
+ * functions are SECURITY INVOKER, so privileges, column privileges and
+ * row-level security apply as for the plain SELECT.  Rows come back as the
+ * model's row type (a whole-row value of the table).
+ *
+ * IDENTIFICATION
+ *	  src/query_finders.c
+ *
+ *-------------------------------------------------------------------------
+ */
+#include "postgres.h"
+
+#include "access/htup_details.h"
+#include "access/stratnum.h"
+#include "catalog/pg_index.h"
+#include "catalog/pg_type.h"
+#include "funcapi.h"
+#include "utils/builtins.h"
+#include "utils/lsyscache.h"
+#include "utils/rel.h"
+#include "utils/syscache.h"
+
+#include "query.h"
+
+PG_FUNCTION_INFO_V1(am_where);
+PG_FUNCTION_INFO_V1(am_find);
+PG_FUNCTION_INFO_V1(am_find_by);
+PG_FUNCTION_INFO_V1(am_first);
+PG_FUNCTION_INFO_V1(am_last);
+PG_FUNCTION_INFO_V1(am_count);
+PG_FUNCTION_INFO_V1(am_exists);
+
+/* the model's primary key */
+typedef struct PrimaryKey
+{
+	int			ncolumns;		/* 0 when there is none */
+	AttrNumber	attnums[INDEX_MAX_KEYS];
+} PrimaryKey;
+
+/*
+ * The row type named by the first argument; raises unless it is the row
+ * type of a relation.
+ */
+static Oid
+model_rowtype(FunctionCallInfo fcinfo)
+{
+	Oid			rowtype = get_fn_expr_argtype(fcinfo->flinfo, 0);
+
+	if (!OidIsValid(rowtype) || !OidIsValid(get_typ_typrelid(rowtype)))
+		ereport(ERROR,
+				(errcode(ERRCODE_WRONG_OBJECT_TYPE),
+				 errmsg("the first argument must be the row type of a table or view"),
+				 errdetail("The argument is of type %s.",
+						   OidIsValid(rowtype) ? format_type_be(rowtype) : "unknown"),
+				 errhint("Pass a typed NULL, as in am.where(NULL::users, ...).")));
+	return rowtype;
+}
+
+/* connect to SPI and open the model */
+static void
+finder_begin(QueryBuilder *qb, FunctionCallInfo fcinfo)
+{
+	Oid			rowtype = model_rowtype(fcinfo);
+
+	if (SPI_connect() != SPI_OK_CONNECT)
+		elog(ERROR, "SPI_connect failed");
+	query_builder_init(qb, rowtype, fcinfo->flinfo->fn_oid);
+}
+
+static void
+finder_end(QueryBuilder *qb)
+{
+	query_builder_close(qb);
+	SPI_finish();
+}
+
+/* run the built statement read-only; returns the number of rows */
+static uint64
+finder_run(QueryBuilder *qb, long count)
+{
+	void	   *handle;
+	SPIPlanPtr	plan = query_plan_acquire(qb, &handle);
+	int			rc = 0;
+
+	PG_TRY();
+	{
+		rc = SPI_execute_plan(plan, qb->values, qb->nulls, true, count);
+	}
+	PG_FINALLY();
+	{
+		query_plan_release(handle);
+	}
+	PG_END_TRY();
+
+	if (rc != SPI_OK_SELECT)
+		elog(ERROR, "SPI_execute_plan failed: %s", SPI_result_code_string(rc));
+	return SPI_processed;
+}
+
+static void
+primary_key(QueryBuilder *qb, PrimaryKey *pk)
+{
+	Oid			indexoid = RelationGetPrimaryKeyIndex(qb->rel);
+	HeapTuple	tup;
+	Form_pg_index index;
+	int			i;
+
+	pk->ncolumns = 0;
+	if (!OidIsValid(indexoid))
+		return;
+	tup = SearchSysCache1(INDEXRELID, ObjectIdGetDatum(indexoid));
+	if (!HeapTupleIsValid(tup))
+		elog(ERROR, "cache lookup failed for index %u", indexoid);
+	index = (Form_pg_index) GETSTRUCT(tup);
+	pk->ncolumns = index->indnkeyatts;
+	for (i = 0; i < index->indnkeyatts; i++)
+		pk->attnums[i] = index->indkey.values[i];
+	ReleaseSysCache(tup);
+}
+
+static void
+require_primary_key(QueryBuilder *qb, PrimaryKey *pk, bool single,
+					const char *what)
+{
+	primary_key(qb, pk);
+	if (pk->ncolumns == 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_COLUMN_REFERENCE),
+				 errmsg("relation \"%s\" has no primary key",
+						RelationGetRelationName(qb->rel)),
+				 errdetail("%s works by primary key.", what)));
+	if (single && pk->ncolumns > 1)
+		ereport(ERROR,
+				(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
+				 errmsg("relation \"%s\" has a composite primary key",
+						RelationGetRelationName(qb->rel)),
+				 errdetail("%s takes the value of a single-column primary key.",
+						   what)));
+}
+
+static const char *
+column_sql(QueryBuilder *qb, AttrNumber attnum)
+{
+	QueryOperand op;
+
+	query_column_operand(qb, attnum, &op);
+	return op.expr;
+}
+
+/* "SELECT <the row> FROM <model> t0 WHERE " */
+static void
+append_select_rows(QueryBuilder *qb)
+{
+	appendStringInfo(&qb->sql, "SELECT CAST(" QUERY_ALIAS ".* AS %s) FROM %s " QUERY_ALIAS " WHERE ",
+					 format_type_be_qualified(qb->rowtype), qb->qualname);
+}
+
+static void
+append_order_by_pk(QueryBuilder *qb, PrimaryKey *pk, bool descending)
+{
+	int			i;
+
+	for (i = 0; i < pk->ncolumns; i++)
+		appendStringInfo(&qb->sql, "%s%s%s",
+						 i ? ", " : " ORDER BY ",
+						 column_sql(qb, pk->attnums[i]),
+						 descending ? " DESC" : "");
+}
+
+/* one term of order_by */
+typedef struct OrderTerm
+{
+	AttrNumber	attnum;
+	bool		descending;
+} OrderTerm;
+
+/*
+ * Parse order_by ('col, -col2'); returns the number of terms.
+ */
+static int
+parse_order_by(QueryBuilder *qb, const char *order_by, OrderTerm **terms)
+{
+	char	   *copy = pstrdup(order_by);
+	char	   *next = copy;
+	int			n = 0;
+	int			cap = 4;
+
+	*terms = palloc(sizeof(OrderTerm) * cap);
+	while (next != NULL)
+	{
+		char	   *term = next;
+		char	   *comma = strchr(term, ',');
+		char	   *end;
+		bool		descending = false;
+		AttrNumber	attnum;
+
+		if (comma)
+			*comma = '\0';
+		next = comma ? comma + 1 : NULL;
+		while (isspace((unsigned char) *term))
+			term++;
+		end = term + strlen(term);
+		while (end > term && isspace((unsigned char) end[-1]))
+			*--end = '\0';
+		if (*term == '-')
+		{
+			descending = true;
+			term++;
+		}
+		else if (*term == '+')
+			term++;
+		if (*term == '\0')
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("invalid order_by \"%s\"", order_by),
+					 errdetail("order_by is a comma-separated list of column names, each with an optional \"-\" for descending order.")));
+		attnum = query_column_attnum(qb, term);
+		if (attnum == InvalidAttrNumber)
+		{
+			if (strstr(term, "___"))
+				ereport(ERROR,
+						(errcode(ERRCODE_UNDEFINED_COLUMN),
+						 errmsg("relation \"%s\" of \"%s\" does not exist",
+								pnstrdup(term, strstr(term, "___") - term),
+								RelationGetRelationName(qb->rel)),
+						 errhint("Ordering through relations is not available yet.")));
+			query_report_unknown_column(qb, term, term);
+		}
+		if (n >= cap)
+		{
+			cap *= 2;
+			*terms = repalloc(*terms, sizeof(OrderTerm) * cap);
+		}
+		(*terms)[n].attnum = attnum;
+		(*terms)[n].descending = descending;
+		n++;
+	}
+	return n;
+}
+
+/*
+ * The rows statement of am.where: conditions, keyset, order, limit.
+ */
+static void
+build_where(QueryBuilder *qb, Jsonb *conditions, text *order_by,
+			bool has_take, int32 take, bool has_skip, int32 skip,
+			text *after)
+{
+	OrderTerm  *terms = NULL;
+	int			nterms = 0;
+	int			i;
+
+	append_select_rows(qb);
+	query_compile_conditions(qb, conditions);
+
+	if (order_by)
+		nterms = parse_order_by(qb, text_to_cstring(order_by), &terms);
+
+	if (after)
+	{
+		PrimaryKey	pk;
+		QueryOperand key;
+		bool		descending = false;
+		Datum		value;
+		int			n;
+
+		require_primary_key(qb, &pk, true, "after");
+		if (nterms > 1 || (nterms == 1 && terms[0].attnum != pk.attnums[0]))
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("after needs the rows in primary-key order"),
+					 errdetail("order_by is \"%s\".", text_to_cstring(order_by)),
+					 errhint("Leave order_by out, or order by the primary key alone (descending with \"-\").")));
+		if (nterms == 1)
+			descending = terms[0].descending;
+		else
+		{
+			terms = palloc(sizeof(OrderTerm));
+			terms[0].attnum = pk.attnums[0];
+			terms[0].descending = false;
+			nterms = 1;
+		}
+		query_column_operand(qb, pk.attnums[0], &key);
+		value = query_text_value(qb, text_to_cstring(after), key.type,
+								 key.typmod, "after");
+		n = query_add_param(qb, key.type, value, false);
+		appendStringInfo(&qb->sql, " AND (%s %s $%d)", key.expr,
+						 query_operator_sql(key.type,
+											descending ? BTLessStrategyNumber : BTGreaterStrategyNumber,
+											key.column),
+						 n);
+	}
+
+	for (i = 0; i < nterms; i++)
+		appendStringInfo(&qb->sql, "%s%s%s",
+						 i ? ", " : " ORDER BY ",
+						 column_sql(qb, terms[i].attnum),
+						 terms[i].descending ? " DESC" : "");
+	if (has_take)
+		appendStringInfo(&qb->sql, " LIMIT $%d",
+						 query_add_param(qb, INT8OID, Int64GetDatum(take), false));
+	if (has_skip)
+		appendStringInfo(&qb->sql, " OFFSET $%d",
+						 query_add_param(qb, INT8OID, Int64GetDatum(skip), false));
+}
+
+/*
+ * am.where(model, conditions, order_by, take, skip, after) -> SETOF model
+ */
+Datum
+am_where(PG_FUNCTION_ARGS)
+{
+	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
+	QueryBuilder qb;
+	uint64		nrows;
+	uint64		i;
+
+	model_rowtype(fcinfo);
+	InitMaterializedSRF(fcinfo, 0);
+
+	finder_begin(&qb, fcinfo);
+	build_where(&qb,
+				PG_ARGISNULL(1) ? NULL : PG_GETARG_JSONB_P(1),
+				PG_ARGISNULL(2) ? NULL : PG_GETARG_TEXT_PP(2),
+				!PG_ARGISNULL(3), PG_ARGISNULL(3) ? 0 : PG_GETARG_INT32(3),
+				!PG_ARGISNULL(4), PG_ARGISNULL(4) ? 0 : PG_GETARG_INT32(4),
+				PG_ARGISNULL(5) ? NULL : PG_GETARG_TEXT_PP(5));
+	nrows = finder_run(&qb, 0);
+
+	for (i = 0; i < nrows; i++)
+	{
+		HeapTuple	row = SPI_tuptable->vals[i];
+		bool		isnull;
+		Datum		d = SPI_getbinval(row, SPI_tuptable->tupdesc, 1, &isnull);
+		HeapTupleHeader td;
+		HeapTupleData tuple;
+
+		if (isnull)
+			continue;
+		td = DatumGetHeapTupleHeader(d);
+		tuple.t_len = HeapTupleHeaderGetDatumLength(td);
+		ItemPointerSetInvalid(&tuple.t_self);
+		tuple.t_tableOid = InvalidOid;
+		tuple.t_data = td;
+		tuplestore_puttuple(rsinfo->setResult, &tuple);
+	}
+	finder_end(&qb);
+	return (Datum) 0;
+}
+
+/* the first row of the result as a datum of the caller, or NULL */
+static Datum
+first_row(bool *isnull)
+{
+	Datum		d;
+
+	if (SPI_processed == 0)
+	{
+		*isnull = true;
+		return (Datum) 0;
+	}
+	d = SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, isnull);
+	if (*isnull)
+		return (Datum) 0;
+	return SPI_datumTransfer(d, false, -1);
+}
+
+/*
+ * Text form of the "any" id argument, for messages and for conversion.
+ */
+static char *
+id_text(FunctionCallInfo fcinfo, int argno, Oid argtype)
+{
+	Datum		d = PG_GETARG_DATUM(argno);
+	Oid			output;
+	bool		isvarlena;
+
+	if (argtype == UNKNOWNOID || argtype == CSTRINGOID)
+		return pstrdup(DatumGetCString(d));
+	getTypeOutputInfo(argtype, &output, &isvarlena);
+	return OidOutputFunctionCall(output, d);
+}
+
+/*
+ * am.find(model, id "any") -> model; P0002 when missing
+ */
+Datum
+am_find(PG_FUNCTION_ARGS)
+{
+	QueryBuilder qb;
+	PrimaryKey	pk;
+	QueryOperand key;
+	Oid			argtype = get_fn_expr_argtype(fcinfo->flinfo, 1);
+	char	   *idstr = NULL;
+	Datum		value;
+	Datum		result;
+	bool		isnull;
+	int			n;
+
+	finder_begin(&qb, fcinfo);
+	require_primary_key(&qb, &pk, true, "am.find");
+	query_column_operand(&qb, pk.attnums[0], &key);
+
+	if (PG_ARGISNULL(1))
+		ereport(ERROR,
+				(errcode(ERRCODE_NO_DATA_FOUND),
+				 errmsg("could not find \"%s\" without an id",
+						RelationGetRelationName(qb.rel))));
+	if (argtype == key.type)
+		value = PG_GETARG_DATUM(1);
+	else
+	{
+		idstr = id_text(fcinfo, 1, argtype);
+		value = query_text_value(&qb, idstr, key.type, key.typmod, "id");
+	}
+	append_select_rows(&qb);
+	n = query_add_param(&qb, key.type, value, false);
+	appendStringInfo(&qb.sql, "(%s %s $%d)", key.expr,
+					 query_operator_sql(key.type, BTEqualStrategyNumber, key.column),
+					 n);
+	finder_run(&qb, 1);
+	result = first_row(&isnull);
+	if (isnull)
+	{
+		if (idstr == NULL)
+			idstr = id_text(fcinfo, 1, argtype);
+		ereport(ERROR,
+				(errcode(ERRCODE_NO_DATA_FOUND),
+				 errmsg("could not find \"%s\" with %s = %s",
+						RelationGetRelationName(qb.rel),
+						quote_identifier(key.column), idstr)));
+	}
+	finder_end(&qb);
+	PG_RETURN_DATUM(result);
+}
+
+/* the first row by primary key (or any row without one) of conditions */
+static Datum
+find_one(FunctionCallInfo fcinfo, bool descending, bool need_pk,
+		 const char *what, bool *isnull)
+{
+	QueryBuilder qb;
+	PrimaryKey	pk;
+	Datum		result;
+
+	finder_begin(&qb, fcinfo);
+	if (need_pk)
+		require_primary_key(&qb, &pk, false, what);
+	else
+		primary_key(&qb, &pk);
+	append_select_rows(&qb);
+	query_compile_conditions(&qb, PG_ARGISNULL(1) ? NULL : PG_GETARG_JSONB_P(1));
+	append_order_by_pk(&qb, &pk, descending);
+	appendStringInfoString(&qb.sql, " LIMIT 1");
+	finder_run(&qb, 1);
+	result = first_row(isnull);
+	finder_end(&qb);
+	return result;
+}
+
+/*
+ * am.find_by(model, conditions) -> model or NULL; the first by primary key
+ */
+Datum
+am_find_by(PG_FUNCTION_ARGS)
+{
+	bool		isnull;
+	Datum		result = find_one(fcinfo, false, false, "am.find_by", &isnull);
+
+	if (isnull)
+		PG_RETURN_NULL();
+	PG_RETURN_DATUM(result);
+}
+
+/*
+ * am.first(model, conditions) -> model or NULL, by primary key
+ */
+Datum
+am_first(PG_FUNCTION_ARGS)
+{
+	bool		isnull;
+	Datum		result = find_one(fcinfo, false, true, "am.first", &isnull);
+
+	if (isnull)
+		PG_RETURN_NULL();
+	PG_RETURN_DATUM(result);
+}
+
+/*
+ * am.last(model, conditions) -> model or NULL, by primary key
+ */
+Datum
+am_last(PG_FUNCTION_ARGS)
+{
+	bool		isnull;
+	Datum		result = find_one(fcinfo, true, true, "am.last", &isnull);
+
+	if (isnull)
+		PG_RETURN_NULL();
+	PG_RETURN_DATUM(result);
+}
+
+/*
+ * am.count(model, conditions) -> bigint
+ */
+Datum
+am_count(PG_FUNCTION_ARGS)
+{
+	QueryBuilder qb;
+	bool		isnull;
+	int64		result;
+
+	finder_begin(&qb, fcinfo);
+	appendStringInfo(&qb.sql, "SELECT pg_catalog.count(*) FROM %s " QUERY_ALIAS " WHERE ",
+					 qb.qualname);
+	query_compile_conditions(&qb, PG_ARGISNULL(1) ? NULL : PG_GETARG_JSONB_P(1));
+	finder_run(&qb, 1);
+	result = DatumGetInt64(SPI_getbinval(SPI_tuptable->vals[0],
+										 SPI_tuptable->tupdesc, 1, &isnull));
+	finder_end(&qb);
+	PG_RETURN_INT64(result);
+}
+
+/*
+ * am.exists(model, conditions) -> boolean
+ */
+Datum
+am_exists(PG_FUNCTION_ARGS)
+{
+	QueryBuilder qb;
+	bool		isnull;
+	bool		result;
+
+	finder_begin(&qb, fcinfo);
+	appendStringInfo(&qb.sql, "SELECT EXISTS (SELECT FROM %s " QUERY_ALIAS " WHERE ",
+					 qb.qualname);
+	query_compile_conditions(&qb, PG_ARGISNULL(1) ? NULL : PG_GETARG_JSONB_P(1));
+	appendStringInfoChar(&qb.sql, ')');
+	finder_run(&qb, 1);
+	result = DatumGetBool(SPI_getbinval(SPI_tuptable->vals[0],
+										SPI_tuptable->tupdesc, 1, &isnull));
+	finder_end(&qb);
+	PG_RETURN_BOOL(result);
+}
