@@ -32,8 +32,13 @@
 
 /* conditions nested deeper than this raise 54001 */
 #define QUERY_MAX_DEPTH 32
+/*
+ * an "in" list longer than this makes the statement use a generic plan:
+ * planning a custom plan for a million constants costs more than it saves
+ */
+#define QUERY_CUSTOM_PLAN_MAX_LIST 100
 /* more condition keys than this in one call raise 54001 */
-#define QUERY_MAX_CONDITIONS 1000
+#define QUERY_MAX_CONDITIONS 10000
 
 /*
  * One statement being built.  The model's relation stays open (with the
@@ -43,7 +48,6 @@ typedef struct QueryBuilder
 {
 	Relation	rel;			/* the model */
 	Oid			rowtype;		/* its row type */
-	Oid			typeid_type;	/* the extension's typeid type */
 	char	   *qualname;		/* quoted schema-qualified relation name */
 	StringInfoData sql;			/* the statement so far */
 	int			nparams;
@@ -52,6 +56,7 @@ typedef struct QueryBuilder
 	Datum	   *values;
 	char	   *nulls;			/* ' ' or 'n', as SPI wants */
 	int			nconditions;	/* condition keys compiled so far */
+	bool		generic_plan;	/* plan once for any values (long lists) */
 } QueryBuilder;
 
 /* one column or expression that a lookup applies to */
@@ -64,8 +69,7 @@ typedef struct QueryOperand
 } QueryOperand;
 
 /* query_conditions.c */
-extern void query_builder_init(QueryBuilder *qb, Oid rowtype,
-							   Oid helper_fn);
+extern void query_builder_init(QueryBuilder *qb, Oid rowtype);
 extern void query_builder_close(QueryBuilder *qb);
 extern int	query_add_param(QueryBuilder *qb, Oid type, Datum value,
 							bool isnull);

@@ -145,16 +145,12 @@ static const QueryTransform transforms[] = {
 static void compile_condition(QueryBuilder *qb, JsonbValue *v, int depth);
 
 /*
- * Open the model named by a row type, for one statement.  helper_fn is the
- * calling helper: the typeid type is looked up in its schema, which is the
- * extension's.
+ * Open the model named by a row type, for one statement.
  */
 void
-query_builder_init(QueryBuilder *qb, Oid rowtype, Oid helper_fn)
+query_builder_init(QueryBuilder *qb, Oid rowtype)
 {
 	Oid			relid = OidIsValid(rowtype) ? get_typ_typrelid(rowtype) : InvalidOid;
-	Oid			nsp;
-
 	if (!OidIsValid(relid))
 		ereport(ERROR,
 				(errcode(ERRCODE_WRONG_OBJECT_TYPE),
@@ -182,11 +178,6 @@ query_builder_init(QueryBuilder *qb, Oid rowtype, Oid helper_fn)
 	qb->rowtype = rowtype;
 	qb->qualname = quote_qualified_identifier(get_namespace_name(RelationGetNamespace(qb->rel)),
 											  RelationGetRelationName(qb->rel));
-	nsp = OidIsValid(helper_fn) ? get_func_namespace(helper_fn) : InvalidOid;
-	qb->typeid_type = OidIsValid(nsp) ?
-		GetSysCacheOid2(TYPENAMENSP, Anum_pg_type_oid,
-						CStringGetDatum("typeid"), ObjectIdGetDatum(nsp)) :
-		InvalidOid;
 	initStringInfo(&qb->sql);
 	qb->maxparams = 8;
 	qb->paramtypes = palloc(sizeof(Oid) * qb->maxparams);
@@ -477,6 +468,8 @@ compile_in(QueryBuilder *qb, const QueryLookup *lookup,
 			appendStringInfoString(&qb->sql, negate ? "true" : "false");
 		return;
 	}
+	if (nitems > QUERY_CUSTOM_PLAN_MAX_LIST)
+		qb->generic_plan = true;
 	n = query_add_param(qb, arraytype, array, false);
 	if (!negate)
 		appendStringInfo(&qb->sql, "(%s %s ANY ($%d)%s%s%s)",
@@ -814,7 +807,7 @@ compile_key(QueryBuilder *qb, const char *key, JsonbValue *value)
 		relsep = strstr(key, "___");
 		for (p = end - 2; p > key; p--)
 		{
-			if (p[0] == '_' && p[1] == '_' && p + 2 < end)
+			if (p[0] == '_' && p[1] == '_')
 			{
 				char	   *name = pnstrdup(key, p - key);
 
@@ -854,9 +847,13 @@ compile_key(QueryBuilder *qb, const char *key, JsonbValue *value)
 		const QueryTransform *tf;
 		const QueryLookup *lk;
 
-		if (*seg == '\0' || !split_segment(seg, &tf, &lk) ||
-			(lk != NULL && sep != NULL))
+		if (*seg == '\0' || !split_segment(seg, &tf, &lk))
 			report_unknown_operator(key, seg);
+		if (lk != NULL && sep != NULL)
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("operator \"%s\" must end key \"%s\"", seg, key),
+					 errhint("A key is a column, then transforms, then at most one operator, joined by \"__\".")));
 		if (tf)
 		{
 			before = operand;

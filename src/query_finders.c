@@ -73,7 +73,7 @@ finder_begin(QueryBuilder *qb, FunctionCallInfo fcinfo)
 
 	if (SPI_connect() != SPI_OK_CONNECT)
 		elog(ERROR, "SPI_connect failed");
-	query_builder_init(qb, rowtype, fcinfo->flinfo->fn_oid);
+	query_builder_init(qb, rowtype);
 }
 
 static void

@@ -5,7 +5,8 @@
  *
  * A plan is kept (SPI_keepplan) under a key made of the model's OID, the
  * parameter types and the SQL text, which is the shape of the conditions
- * and options: values are parameters and never part of it.  The plan
+ * and options: values are parameters and never part of it.  Statements
+ * with a long "in" list are kept apart and always use a generic plan.  The plan
  * cache of the server replans a kept plan when its tables change; this
  * cache drops its entries for a relation on that relation's relcache
  * invalidation (ALTER TABLE, DROP, new index), so that no plan outlives
@@ -157,7 +158,8 @@ query_plan_acquire(QueryBuilder *qb, void **handle)
 	free_dead_entries();
 
 	initStringInfo(&key);
-	appendStringInfo(&key, "%u:", RelationGetRelid(qb->rel));
+	appendStringInfo(&key, "%u%s:", RelationGetRelid(qb->rel),
+					 qb->generic_plan ? "g" : "");
 	for (i = 0; i < qb->nparams; i++)
 		appendStringInfo(&key, "%u,", qb->paramtypes[i]);
 	appendStringInfo(&key, "|%s", qb->sql.data);
@@ -180,7 +182,8 @@ query_plan_acquire(QueryBuilder *qb, void **handle)
 		}
 
 		plan = SPI_prepare_cursor(qb->sql.data, qb->nparams, qb->paramtypes,
-								  CURSOR_OPT_PARALLEL_OK);
+								  CURSOR_OPT_PARALLEL_OK |
+								  (qb->generic_plan ? CURSOR_OPT_GENERIC_PLAN : 0));
 		if (plan == NULL)
 			elog(ERROR, "SPI_prepare failed for \"%s\": %s",
 				 qb->sql.data, SPI_result_code_string(SPI_result));

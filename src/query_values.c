@@ -30,6 +30,9 @@
 #include "query.h"
 #include "typeid.h"
 
+/* typeid_io.c: a column whose input function is this is of type typeid */
+extern Datum typeid_in(PG_FUNCTION_ARGS);
+
 /* a type's input function, looked up once per list of values */
 typedef struct TypeInput
 {
@@ -49,7 +52,7 @@ type_input_init(QueryBuilder *qb, TypeInput *in, Oid type, int32 typmod)
 	in->typmod = typmod;
 	getTypeInputInfo(type, &fn, &in->ioparam);
 	fmgr_info(fn, &in->fn);
-	in->is_typeid = OidIsValid(qb->typeid_type) && type == qb->typeid_type;
+	in->is_typeid = (in->fn.fn_addr == typeid_in);
 }
 
 /*
