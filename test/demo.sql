@@ -56,3 +56,24 @@ INSERT INTO users (email) VALUES ('  Linus@Example.COM ') RETURNING email;
 -- invalid input says why
 SELECT 'user_01H455VB4PEX5VSKNK084SN02Q'::typeid;
 SELECT typeid_is_valid('user_01H455VB4PEX5VSKNK084SN02Q');
+
+-- ActiveRecord helpers: finders with Django-style conditions, typed rows
+CREATE TABLE products (
+	id bigint PRIMARY KEY,
+	name text NOT NULL,
+	price numeric(8,2),
+	tags text[],
+	added_at timestamptz
+);
+INSERT INTO products VALUES
+	(1, 'Mug', 8.50, '{kitchen}', '2024-02-01'), (2, 'Lamp', 35.00, '{home,light}', '2024-11-20'),
+	(3, '50% off sign', 2.00, NULL, '2025-01-03'), (4, 'Desk', NULL, '{home}', '2025-03-15');
+SELECT * FROM am.where(NULL::products, '{"price__gte": 5, "added_at__year": 2024}', order_by => '-price');
+SELECT name FROM am.where(NULL::products, '{"$or": [{"tags__contains": ["home"]}, {"name__contains": "%"}]}', order_by => 'id');
+SELECT name FROM am.where(NULL::products, '{"$not": {"price__gt": 5}}', order_by => 'id');
+SELECT * FROM am.find(NULL::products, 2);
+SELECT am.count(NULL::products, '{"price": null}'), am.exists(NULL::products, '{"name__istartswith": "lam"}');
+SELECT id FROM am.where(NULL::products, take => 2, after => '2');
+-- bad keys and values are refused with the column's own errors
+SELECT * FROM am.where(NULL::products, '{"prise__gte": 5}');
+SELECT * FROM am.where(NULL::products, '{"price": "cheap"}');
