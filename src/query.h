@@ -24,6 +24,7 @@
 
 #include "executor/spi.h"
 #include "lib/stringinfo.h"
+#include "nodes/pg_list.h"
 #include "utils/jsonb.h"
 #include "utils/relcache.h"
 
@@ -40,6 +41,41 @@
 /* more condition keys than this in one call raise 54001 */
 #define QUERY_MAX_CONDITIONS 10000
 
+/* how a relation of a model is found (query_relations.c) */
+typedef enum QueryRelationKind
+{
+	QUERY_BELONGS_TO,			/* our foreign key column -> its table */
+	QUERY_HAS_MANY,				/* another table's foreign key -> us */
+	QUERY_MANY_TO_MANY			/* through a junction table */
+} QueryRelationKind;
+
+typedef struct QueryRelation
+{
+	QueryRelationKind kind;
+	char	   *name;
+	char	   *conname;		/* the foreign key(s), for messages */
+	Oid			target;			/* the related table */
+	AttrNumber	local_attnum;	/* our column in the join */
+	AttrNumber	target_attnum;	/* the related table's column */
+	Oid			eqop;			/* referenced = referencing operator */
+	/* many-to-many only */
+	Oid			junction;
+	AttrNumber	junction_local_attnum;	/* junction column -> us */
+	AttrNumber	junction_target_attnum; /* junction column -> target */
+	Oid			junction_eqop;	/* target = junction operator */
+} QueryRelation;
+
+/* a table of the statement under its alias */
+typedef struct QueryScope
+{
+	Relation	rel;
+	char	   *alias;
+	char	   *qualname;		/* quoted schema-qualified name */
+	char	   *path;			/* "rel___" prefix of its keys, or "" */
+	List	   *relations;		/* its relations, read on first use */
+	bool		relations_read;
+} QueryScope;
+
 /*
  * One statement being built.  The model's relation stays open (with the
  * AccessShareLock that the statement takes anyway) while it is built.
@@ -55,6 +91,10 @@ typedef struct QueryBuilder
 	Oid		   *paramtypes;
 	Datum	   *values;
 	char	   *nulls;			/* ' ' or 'n', as SPI wants */
+	QueryScope	model;			/* the model under QUERY_ALIAS */
+	List	   *scopes;			/* related tables opened, to be closed */
+	List	   *relids;			/* every relation the statement reads */
+	int			naliases;		/* aliases handed out */
 	int			nconditions;	/* condition keys compiled so far */
 	bool		generic_plan;	/* plan once for any values (long lists) */
 } QueryBuilder;
@@ -77,10 +117,23 @@ extern void query_compile_conditions(QueryBuilder *qb, Jsonb *conditions);
 extern AttrNumber query_column_attnum(QueryBuilder *qb, const char *name);
 extern void query_column_operand(QueryBuilder *qb, AttrNumber attnum,
 								 QueryOperand *op);
-extern void query_report_unknown_column(QueryBuilder *qb, const char *key,
-										const char *name);
+extern void query_report_unknown_column(QueryBuilder *qb, QueryScope *scope,
+										const char *key, const char *name);
+extern AttrNumber query_scope_attnum(QueryScope *scope, const char *name);
+extern void query_scope_operand(QueryScope *scope, AttrNumber attnum,
+								QueryOperand *op);
+extern char *query_path_expr(QueryBuilder *qb, QueryScope *scope,
+							 const char *path, const char *what,
+							 AttrNumber *attnum);
+extern char *query_operator_oid_sql(Oid opr);
 extern const char *query_operator_sql(Oid type, int16 strategy,
 									  const char *column);
+
+/* query_relations.c */
+extern List *query_relations(Oid relid);
+extern char *query_relation_names(List *relations);
+extern QueryRelation *query_find_relation(Relation rel, List *relations,
+										  const char *name);
 
 /* query_values.c */
 extern Datum query_json_value(QueryBuilder *qb, JsonbValue *v, Oid type,

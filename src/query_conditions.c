@@ -142,7 +142,9 @@ static const QueryTransform transforms[] = {
 	{"quarter", "quarter", true, false},
 };
 
-static void compile_condition(QueryBuilder *qb, JsonbValue *v, int depth);
+static void compile_condition(QueryBuilder *qb, QueryScope *scope,
+							  JsonbValue *v, int depth);
+static List *scope_relations(QueryScope *scope);
 
 /*
  * Open the model named by a row type, for one statement.
@@ -178,6 +180,11 @@ query_builder_init(QueryBuilder *qb, Oid rowtype)
 	qb->rowtype = rowtype;
 	qb->qualname = quote_qualified_identifier(get_namespace_name(RelationGetNamespace(qb->rel)),
 											  RelationGetRelationName(qb->rel));
+	qb->model.rel = qb->rel;
+	qb->model.alias = QUERY_ALIAS;
+	qb->model.qualname = qb->qualname;
+	qb->model.path = "";
+	qb->relids = list_make1_oid(relid);
 	initStringInfo(&qb->sql);
 	qb->maxparams = 8;
 	qb->paramtypes = palloc(sizeof(Oid) * qb->maxparams);
@@ -191,6 +198,11 @@ query_builder_init(QueryBuilder *qb, Oid rowtype)
 void
 query_builder_close(QueryBuilder *qb)
 {
+	ListCell   *lc;
+
+	foreach(lc, qb->scopes)
+		relation_close(((QueryScope *) lfirst(lc))->rel, NoLock);
+	qb->scopes = NIL;
 	if (qb->rel)
 		relation_close(qb->rel, NoLock);
 	qb->rel = NULL;
@@ -216,12 +228,29 @@ query_add_param(QueryBuilder *qb, Oid type, Datum value, bool isnull)
 }
 
 /*
- * Attribute number of the user column called name, or InvalidAttrNumber.
+ * Attribute number of the model's user column called name, or
+ * InvalidAttrNumber.
  */
 AttrNumber
 query_column_attnum(QueryBuilder *qb, const char *name)
 {
-	TupleDesc	desc = RelationGetDescr(qb->rel);
+	return query_scope_attnum(&qb->model, name);
+}
+
+void
+query_column_operand(QueryBuilder *qb, AttrNumber attnum, QueryOperand *op)
+{
+	query_scope_operand(&qb->model, attnum, op);
+}
+
+/*
+ * Attribute number of the user column of a table of the statement called
+ * name, or InvalidAttrNumber.
+ */
+AttrNumber
+query_scope_attnum(QueryScope *scope, const char *name)
+{
+	TupleDesc	desc = RelationGetDescr(scope->rel);
 	int			i;
 
 	if (strlen(name) >= NAMEDATALEN)
@@ -237,11 +266,11 @@ query_column_attnum(QueryBuilder *qb, const char *name)
 }
 
 void
-query_column_operand(QueryBuilder *qb, AttrNumber attnum, QueryOperand *op)
+query_scope_operand(QueryScope *scope, AttrNumber attnum, QueryOperand *op)
 {
-	Form_pg_attribute att = TupleDescAttr(RelationGetDescr(qb->rel), attnum - 1);
+	Form_pg_attribute att = TupleDescAttr(RelationGetDescr(scope->rel), attnum - 1);
 
-	op->expr = psprintf(QUERY_ALIAS ".%s", quote_identifier(NameStr(att->attname)));
+	op->expr = psprintf("%s.%s", scope->alias, quote_identifier(NameStr(att->attname)));
 	op->type = att->atttypid;
 	op->typmod = att->atttypmod;
 	op->column = NameStr(att->attname);
@@ -251,12 +280,13 @@ query_column_operand(QueryBuilder *qb, AttrNumber attnum, QueryOperand *op)
  * 42703 for a name that is no column of the model, listing its columns.
  */
 void
-query_report_unknown_column(QueryBuilder *qb, const char *key,
-							const char *name)
+query_report_unknown_column(QueryBuilder *qb, QueryScope *scope,
+							const char *key, const char *name)
 {
-	TupleDesc	desc = RelationGetDescr(qb->rel);
+	TupleDesc	desc = RelationGetDescr(scope->rel);
 	StringInfoData cols;
 	int			i;
+	char	   *relations;
 
 	initStringInfo(&cols);
 	for (i = 0; i < desc->natts; i++)
@@ -269,13 +299,17 @@ query_report_unknown_column(QueryBuilder *qb, const char *key,
 			appendStringInfoString(&cols, ", ");
 		appendStringInfoString(&cols, quote_identifier(NameStr(att->attname)));
 	}
+	relations = query_relation_names(scope_relations(scope));
 	ereport(ERROR,
 			(errcode(ERRCODE_UNDEFINED_COLUMN),
 			 errmsg("column \"%s\" of relation \"%s\" does not exist",
-					name, RelationGetRelationName(qb->rel)),
+					name, RelationGetRelationName(scope->rel)),
 			 errdetail("The key is \"%s\".", key),
+			 relations ?
+			 errhint("Columns of \"%s\" are: %s; its relations: %s.",
+					 RelationGetRelationName(scope->rel), cols.data, relations) :
 			 errhint("Columns of \"%s\" are: %s.",
-					 RelationGetRelationName(qb->rel), cols.data)));
+					 RelationGetRelationName(scope->rel), cols.data)));
 }
 
 /*
@@ -287,9 +321,6 @@ query_operator_sql(Oid type, int16 strategy, const char *column)
 {
 	TypeCacheEntry *tc = lookup_type_cache(type, TYPECACHE_BTREE_OPFAMILY);
 	Oid			opr = InvalidOid;
-	HeapTuple	tup;
-	Form_pg_operator form;
-	char	   *result;
 
 	if (OidIsValid(tc->btree_opf))
 		opr = get_opfamily_member(tc->btree_opf, tc->btree_opintype,
@@ -303,6 +334,19 @@ query_operator_sql(Oid type, int16 strategy, const char *column)
 				 errmsg("could not identify an ordering operator for type %s",
 						format_type_be(type)),
 				 errdetail("Column \"%s\" is compared.", column)));
+
+	return query_operator_oid_sql(opr);
+}
+
+/*
+ * OPERATOR(schema.op) for an operator.
+ */
+char *
+query_operator_oid_sql(Oid opr)
+{
+	HeapTuple	tup;
+	Form_pg_operator form;
+	char	   *result;
 
 	tup = SearchSysCache1(OPEROID, ObjectIdGetDatum(opr));
 	if (!HeapTupleIsValid(tup))
@@ -783,37 +827,37 @@ split_segment(const char *seg, const QueryTransform **tf,
 }
 
 /*
- * {"key": value} where key names a column, with transforms and a lookup.
+ * {"key": value} where key names a column of scope, with transforms and a
+ * lookup.
  */
 static void
-compile_key(QueryBuilder *qb, const char *key, JsonbValue *value)
+compile_key(QueryBuilder *qb, QueryScope *scope, const char *subkey,
+			JsonbValue *value)
 {
+	/* key as the caller wrote it, for messages; subkey within scope */
+	const char *key = *scope->path ? psprintf("%s%s", scope->path, subkey) : subkey;
 	AttrNumber	attnum;
 	char	   *rest = NULL;
 	QueryOperand operand;
 	QueryOperand before;
 	const QueryTransform *last_tf = NULL;
 	const QueryLookup *lookup = NULL;
-	const char *relsep;
 
 	/* a key that names a column exactly is that column */
-	attnum = query_column_attnum(qb, key);
+	attnum = query_scope_attnum(scope, subkey);
 	if (attnum == InvalidAttrNumber)
 	{
 		/* the longest prefix ending before a "__" that names a column */
 		const char *p;
-		const char *end = key + strlen(key);
+		const char *end = subkey + strlen(subkey);
 
-		relsep = strstr(key, "___");
-		for (p = end - 2; p > key; p--)
+		for (p = end - 2; p > subkey; p--)
 		{
 			if (p[0] == '_' && p[1] == '_')
 			{
-				char	   *name = pnstrdup(key, p - key);
+				char	   *name = pnstrdup(subkey, p - subkey);
 
-				if (relsep && p > relsep)
-					continue;
-				attnum = query_column_attnum(qb, name);
+				attnum = query_scope_attnum(scope, name);
 				if (attnum != InvalidAttrNumber)
 				{
 					rest = pstrdup(p + 2);
@@ -823,20 +867,12 @@ compile_key(QueryBuilder *qb, const char *key, JsonbValue *value)
 		}
 		if (attnum == InvalidAttrNumber)
 		{
-			if (relsep)
-				ereport(ERROR,
-						(errcode(ERRCODE_UNDEFINED_COLUMN),
-						 errmsg("relation \"%s\" of \"%s\" does not exist",
-								pnstrdup(key, relsep - key),
-								RelationGetRelationName(qb->rel)),
-						 errdetail("The key is \"%s\".", key),
-						 errhint("Filters through relations are not available yet.")));
-			p = strstr(key, "__");
-			query_report_unknown_column(qb, key,
-										p && p > key ? pnstrdup(key, p - key) : key);
+			p = strstr(subkey, "__");
+			query_report_unknown_column(qb, scope, key,
+										p && p > subkey ? pnstrdup(subkey, p - subkey) : subkey);
 		}
 	}
-	query_column_operand(qb, attnum, &operand);
+	query_scope_operand(scope, attnum, &operand);
 	before = operand;
 
 	/* transforms, then at most one lookup */
@@ -873,19 +909,32 @@ compile_key(QueryBuilder *qb, const char *key, JsonbValue *value)
 }
 
 static void
-count_condition(QueryBuilder *qb)
+count_conditions(QueryBuilder *qb, int n)
 {
-	if (++qb->nconditions > QUERY_MAX_CONDITIONS)
+	qb->nconditions += n;
+	if (qb->nconditions > QUERY_MAX_CONDITIONS)
 		ereport(ERROR,
 				(errcode(ERRCODE_STATEMENT_TOO_COMPLEX),
 				 errmsg("conditions have more than %d keys and items",
 						QUERY_MAX_CONDITIONS)));
 }
 
+static void
+check_depth(int depth)
+{
+	check_stack_depth();
+	CHECK_FOR_INTERRUPTS();
+	if (depth > QUERY_MAX_DEPTH)
+		ereport(ERROR,
+				(errcode(ERRCODE_STATEMENT_TOO_COMPLEX),
+				 errmsg("conditions are nested more than %d levels deep",
+						QUERY_MAX_DEPTH)));
+}
+
 /* the items of a JSON array joined by AND or OR; empty gives if_empty */
 static void
-compile_list(QueryBuilder *qb, JsonbValue *v, const char *join,
-			 const char *if_empty, int depth)
+compile_list(QueryBuilder *qb, QueryScope *scope, JsonbValue *v,
+			 const char *join, const char *if_empty, int depth)
 {
 	JsonbIterator *it;
 	JsonbValue	item;
@@ -898,7 +947,7 @@ compile_list(QueryBuilder *qb, JsonbValue *v, const char *join,
 		if (tok != WJB_ELEM)
 			continue;
 		appendStringInfoString(&qb->sql, n++ ? join : "(");
-		compile_condition(qb, &item, depth);
+		compile_condition(qb, scope, &item, depth);
 	}
 	if (n == 0)
 		appendStringInfoString(&qb->sql, if_empty);
@@ -915,88 +964,311 @@ require_array(JsonbValue *v, const char *key)
 				 errmsg("\"%s\" takes a JSON array of conditions", key)));
 }
 
-/* one key of a condition object */
+/* "$or", "$and", "$not" */
 static void
-compile_pair(QueryBuilder *qb, const char *key, JsonbValue *value, int depth)
+compile_special(QueryBuilder *qb, QueryScope *scope, const char *key,
+				JsonbValue *value, int depth)
 {
-	if (key[0] == '$' && query_column_attnum(qb, key) == InvalidAttrNumber)
+	if (strcmp(key, "$or") == 0)
 	{
-		if (strcmp(key, "$or") == 0)
-		{
-			require_array(value, key);
-			compile_list(qb, value, " OR ", "false", depth + 1);
-		}
-		else if (strcmp(key, "$and") == 0)
-		{
-			require_array(value, key);
-			compile_list(qb, value, " AND ", "true", depth + 1);
-		}
-		else if (strcmp(key, "$not") == 0)
-		{
-			appendStringInfoString(&qb->sql, "(NOT COALESCE(");
-			compile_condition(qb, value, depth + 1);
-			appendStringInfoString(&qb->sql, ", false))");
-		}
-		else
-			ereport(ERROR,
-					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-					 errmsg("unknown key \"%s\" in conditions", key),
-					 errhint("Keys starting with \"$\" are \"$or\", \"$and\" and \"$not\".")));
-		return;
+		require_array(value, key);
+		compile_list(qb, scope, value, " OR ", "false", depth + 1);
 	}
-	count_condition(qb);
-	compile_key(qb, key, value);
+	else if (strcmp(key, "$and") == 0)
+	{
+		require_array(value, key);
+		compile_list(qb, scope, value, " AND ", "true", depth + 1);
+	}
+	else if (strcmp(key, "$not") == 0)
+	{
+		appendStringInfoString(&qb->sql, "(NOT COALESCE(");
+		compile_condition(qb, scope, value, depth + 1);
+		appendStringInfoString(&qb->sql, ", false))");
+	}
+	else
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("unknown key \"%s\" in conditions", key),
+				 errhint("Keys starting with \"$\" are \"$or\", \"$and\" and \"$not\".")));
+}
+
+/*
+ * Open a related table for the statement under a fresh alias.
+ */
+static QueryScope *
+scope_open(QueryBuilder *qb, Oid relid, const char *path)
+{
+	QueryScope *scope = palloc0(sizeof(QueryScope));
+
+	scope->path = pstrdup(path);
+	scope->rel = relation_open(relid, AccessShareLock);
+	scope->alias = psprintf("t%d", ++qb->naliases);
+	scope->qualname = quote_qualified_identifier(get_namespace_name(RelationGetNamespace(scope->rel)),
+												 RelationGetRelationName(scope->rel));
+	qb->scopes = lappend(qb->scopes, scope);
+	qb->relids = list_append_unique_oid(qb->relids, relid);
+	return scope;
+}
+
+static List *
+scope_relations(QueryScope *scope)
+{
+	if (!scope->relations_read)
+	{
+		scope->relations = query_relations(RelationGetRelid(scope->rel));
+		scope->relations_read = true;
+	}
+	return scope->relations;
+}
+
+/* a relation of scope, or 42703 listing its relations */
+static QueryRelation *
+scope_relation(QueryBuilder *qb, QueryScope *scope, const char *name,
+			   const char *key)
+{
+	List	   *relations = scope_relations(scope);
+	QueryRelation *r = query_find_relation(scope->rel, relations, name);
+	char	   *names;
+
+	if (r)
+		return r;
+	names = query_relation_names(relations);
+	ereport(ERROR,
+			(errcode(ERRCODE_UNDEFINED_COLUMN),
+			 errmsg("relation \"%s\" of \"%s\" does not exist",
+					name, RelationGetRelationName(scope->rel)),
+			 errdetail("The key is \"%s\".", key),
+			 names ?
+			 errhint("Relations of \"%s\" (from foreign keys) are: %s.",
+					 RelationGetRelationName(scope->rel), names) :
+			 errhint("\"%s\" has no relations: no foreign key points from or to it.",
+					 RelationGetRelationName(scope->rel))));
+	return NULL;
+}
+
+/*
+ * "FROM <related> tN WHERE <join>" for a relation of scope, the related
+ * table's scope in *target.
+ */
+static void
+append_relation_join(QueryBuilder *qb, QueryScope *scope, QueryRelation *r,
+					 QueryScope **target)
+{
+	QueryScope *t = scope_open(qb, r->target,
+							   psprintf("%s%s___", scope->path, r->name));
+	QueryOperand ours;
+	QueryOperand theirs;
+
+	query_scope_operand(scope, r->local_attnum, &ours);
+	query_scope_operand(t, r->target_attnum, &theirs);
+	switch (r->kind)
+	{
+		case QUERY_BELONGS_TO:
+			/* referenced (theirs) = referencing (ours) */
+			appendStringInfo(&qb->sql, "FROM %s %s WHERE %s %s %s",
+							 t->qualname, t->alias, theirs.expr,
+							 query_operator_oid_sql(r->eqop), ours.expr);
+			break;
+		case QUERY_HAS_MANY:
+			appendStringInfo(&qb->sql, "FROM %s %s WHERE %s %s %s",
+							 t->qualname, t->alias, ours.expr,
+							 query_operator_oid_sql(r->eqop), theirs.expr);
+			break;
+		case QUERY_MANY_TO_MANY:
+			{
+				QueryScope *j = scope_open(qb, r->junction, "");
+				QueryOperand j_ours;
+				QueryOperand j_theirs;
+
+				query_scope_operand(j, r->junction_local_attnum, &j_ours);
+				query_scope_operand(j, r->junction_target_attnum, &j_theirs);
+				appendStringInfo(&qb->sql, "FROM %s %s, %s %s WHERE %s %s %s AND %s %s %s",
+								 j->qualname, j->alias, t->qualname, t->alias,
+								 ours.expr, query_operator_oid_sql(r->eqop), j_ours.expr,
+								 theirs.expr, query_operator_oid_sql(r->junction_eqop),
+								 j_theirs.expr);
+				break;
+			}
+	}
+	*target = t;
+}
+
+static void compile_pairs(QueryBuilder *qb, QueryScope *scope, char **keys,
+						  JsonbValue *values, int n, int depth);
+
+/*
+ * Keys through one relation of one object: a semi-join, so rows never
+ * repeat, and every key holds for the same related row.
+ */
+static void
+compile_exists(QueryBuilder *qb, QueryScope *scope, QueryRelation *r,
+			   char **keys, JsonbValue *values, int n, int depth)
+{
+	QueryScope *t;
+
+	check_depth(depth);
+	appendStringInfoString(&qb->sql, "(EXISTS (SELECT ");
+	append_relation_join(qb, scope, r, &t);
+	appendStringInfoString(&qb->sql, " AND ");
+	compile_pairs(qb, t, keys, values, n, depth);
+	appendStringInfoString(&qb->sql, "))");
+}
+
+/* the relation named by a key "rel___rest", or NULL for a column key */
+static char *
+relation_prefix(QueryScope *scope, const char *key)
+{
+	const char *sep;
+
+	if (query_scope_attnum(scope, key) != InvalidAttrNumber)
+		return NULL;
+	sep = strstr(key, "___");
+	if (sep == NULL || sep == key)
+		return NULL;
+	return pnstrdup(key, sep - key);
+}
+
+/*
+ * The keys of one object, all of which must hold.  Keys through the same
+ * relation are compiled into one EXISTS.
+ */
+static void
+compile_pairs(QueryBuilder *qb, QueryScope *scope, char **keys,
+			  JsonbValue *values, int n, int depth)
+{
+	bool	   *done = palloc0(sizeof(bool) * Max(n, 1));
+	int			emitted = 0;
+	int			i;
+
+	for (i = 0; i < n; i++)
+	{
+		const char *key = keys[i];
+		char	   *relname;
+
+		if (done[i])
+			continue;
+		appendStringInfoString(&qb->sql, emitted++ ? " AND " : "(");
+
+		if (key[0] == '$' && query_scope_attnum(scope, key) == InvalidAttrNumber)
+		{
+			compile_special(qb, scope, key, &values[i], depth);
+			continue;
+		}
+
+		relname = relation_prefix(scope, key);
+		if (relname != NULL)
+		{
+			QueryRelation *r = scope_relation(qb, scope, relname,
+											  psprintf("%s%s", scope->path, key));
+			size_t		plen = strlen(relname) + 3;
+			char	  **subkeys = palloc(sizeof(char *) * (n - i));
+			JsonbValue *subvalues = palloc(sizeof(JsonbValue) * (n - i));
+			int			m = 0;
+			int			j;
+
+			for (j = i; j < n; j++)
+			{
+				char	   *other = done[j] ? NULL : relation_prefix(scope, keys[j]);
+
+				if (other == NULL || strcmp(other, relname) != 0)
+					continue;
+				done[j] = true;
+				count_conditions(qb, 1);
+				subkeys[m] = keys[j] + plen;
+				subvalues[m++] = values[j];
+			}
+			compile_exists(qb, scope, r, subkeys, subvalues, m, depth + 1);
+			continue;
+		}
+
+		/* {"rel__isnull": true}: no related row exists */
+		if (query_scope_attnum(scope, key) == InvalidAttrNumber)
+		{
+			size_t		len = strlen(key);
+
+			if (len > 8 && strcmp(key + len - 8, "__isnull") == 0)
+			{
+				char	   *name = pnstrdup(key, len - 8);
+
+				if (query_scope_attnum(scope, name) == InvalidAttrNumber &&
+					query_find_relation(scope->rel, scope_relations(scope), name))
+				{
+					QueryRelation *r = scope_relation(qb, scope, name,
+													  psprintf("%s%s", scope->path, key));
+					QueryScope *t;
+
+					if (values[i].type != jbvBool)
+						ereport(ERROR,
+								(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+								 errmsg("operator \"isnull\" takes true or false"),
+								 errdetail("The key is \"%s%s\".", scope->path, key)));
+					count_conditions(qb, 1);
+					appendStringInfoString(&qb->sql,
+										   values[i].val.boolean ? "(NOT EXISTS (SELECT " : "(EXISTS (SELECT ");
+					append_relation_join(qb, scope, r, &t);
+					appendStringInfoString(&qb->sql, "))");
+					continue;
+				}
+			}
+		}
+
+		count_conditions(qb, 1);
+		compile_key(qb, scope, key, &values[i]);
+	}
+	if (emitted == 0)
+		appendStringInfoString(&qb->sql, "true");
+	else
+		appendStringInfoChar(&qb->sql, ')');
 }
 
 /* a condition: an object whose keys must all hold, or an array of them */
 static void
-compile_condition(QueryBuilder *qb, JsonbValue *v, int depth)
+compile_condition(QueryBuilder *qb, QueryScope *scope, JsonbValue *v,
+				  int depth)
 {
 	JsonbIterator *it;
 	JsonbValue	k;
 	JsonbValue	val;
 	JsonbIteratorToken tok;
+	char	  **keys;
+	JsonbValue *values;
 	int			n = 0;
+	int			size;
 
-	check_stack_depth();
-	CHECK_FOR_INTERRUPTS();
-	if (depth > QUERY_MAX_DEPTH)
-		ereport(ERROR,
-				(errcode(ERRCODE_STATEMENT_TOO_COMPLEX),
-				 errmsg("conditions are nested more than %d levels deep",
-						QUERY_MAX_DEPTH)));
-	count_condition(qb);
+	check_depth(depth);
+	count_conditions(qb, 1);
 	if (v->type != jbvBinary)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("conditions must be a JSON object or array")));
 	if (JsonContainerIsArray(v->val.binary.data))
 	{
-		compile_list(qb, v, " AND ", "true", depth + 1);
+		compile_list(qb, scope, v, " AND ", "true", depth + 1);
 		return;
 	}
 
+	size = JsonContainerSize(v->val.binary.data);
+	if (qb->nconditions + size > QUERY_MAX_CONDITIONS)
+		count_conditions(qb, size);
+	keys = palloc(sizeof(char *) * Max(size, 1));
+	values = palloc(sizeof(JsonbValue) * Max(size, 1));
 	it = JsonbIteratorInit(v->val.binary.data);
 	while ((tok = JsonbIteratorNext(&it, &k, true)) != WJB_DONE)
 	{
-		char	   *key;
-
 		if (tok != WJB_KEY)
 			continue;
 		tok = JsonbIteratorNext(&it, &val, true);
 		Assert(tok == WJB_VALUE);
-		key = pnstrdup(k.val.string.val, k.val.string.len);
-		appendStringInfoString(&qb->sql, n++ ? " AND " : "(");
-		compile_pair(qb, key, &val, depth);
+		if (n >= size)
+			elog(ERROR, "jsonb object has more keys than its size");
+		keys[n] = pnstrdup(k.val.string.val, k.val.string.len);
+		values[n++] = val;
 	}
-	if (n == 0)
-		appendStringInfoString(&qb->sql, "true");
-	else
-		appendStringInfoChar(&qb->sql, ')');
+	compile_pairs(qb, scope, keys, values, n, depth);
 }
 
 /*
- * Append the conditions as a boolean SQL expression.
+ * Append the conditions on the model as a boolean SQL expression.
  */
 void
 query_compile_conditions(QueryBuilder *qb, Jsonb *conditions)
@@ -1015,5 +1287,58 @@ query_compile_conditions(QueryBuilder *qb, Jsonb *conditions)
 	v.type = jbvBinary;
 	v.val.binary.data = &conditions->root;
 	v.val.binary.len = VARSIZE(conditions) - VARHDRSZ;
-	compile_condition(qb, &v, 0);
+	compile_condition(qb, &qb->model, &v, 0);
+}
+
+/*
+ * SQL of a path "col" or "rel___col" (belongs-to relations only, any
+ * number of hops) from scope, for order_by and pluck; *attnum is the column
+ * of scope for a plain column and 0 for a path.  what names the option in
+ * errors.
+ */
+char *
+query_path_expr(QueryBuilder *qb, QueryScope *scope, const char *path,
+				const char *what, AttrNumber *attnum)
+{
+	AttrNumber	col = query_scope_attnum(scope, path);
+	QueryOperand op;
+	char	   *relname;
+	QueryRelation *r;
+	QueryScope *t;
+	StringInfoData saved;
+	char	   *inner;
+	char	   *result;
+
+	check_depth(qb->naliases);
+	if (col != InvalidAttrNumber)
+	{
+		query_scope_operand(scope, col, &op);
+		if (attnum)
+			*attnum = col;
+		return op.expr;
+	}
+	if (attnum)
+		*attnum = InvalidAttrNumber;
+	relname = relation_prefix(scope, path);
+	if (relname == NULL)
+		query_report_unknown_column(qb, scope, psprintf("%s%s", scope->path, path), path);
+	r = scope_relation(qb, scope, relname, psprintf("%s%s", scope->path, path));
+	if (r->kind != QUERY_BELONGS_TO)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("%s \"%s%s\" goes through a has-many relation", what,
+						scope->path, path),
+				 errdetail("Relation \"%s\" may give several rows; %s goes through belongs-to relations only.",
+						   relname, what)));
+
+	/* (SELECT <inner> FROM target tN WHERE join), built aside */
+	saved = qb->sql;
+	initStringInfo(&qb->sql);
+	appendStringInfoString(&qb->sql, " ");
+	append_relation_join(qb, scope, r, &t);
+	inner = query_path_expr(qb, t, path + strlen(relname) + 3, what, NULL);
+	result = psprintf("(SELECT %s%s)", inner, qb->sql.data);
+	pfree(qb->sql.data);
+	qb->sql = saved;
+	return result;
 }

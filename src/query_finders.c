@@ -179,7 +179,8 @@ append_order_by_pk(QueryBuilder *qb, PrimaryKey *pk, bool descending)
 /* one term of order_by */
 typedef struct OrderTerm
 {
-	AttrNumber	attnum;
+	char	   *expr;			/* its SQL */
+	AttrNumber	attnum;			/* the model's column, or 0 for a path */
 	bool		descending;
 } OrderTerm;
 
@@ -223,23 +224,13 @@ parse_order_by(QueryBuilder *qb, const char *order_by, OrderTerm **terms)
 					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 					 errmsg("invalid order_by \"%s\"", order_by),
 					 errdetail("order_by is a comma-separated list of column names, each with an optional \"-\" for descending order.")));
-		attnum = query_column_attnum(qb, term);
-		if (attnum == InvalidAttrNumber)
-		{
-			if (strstr(term, "___"))
-				ereport(ERROR,
-						(errcode(ERRCODE_UNDEFINED_COLUMN),
-						 errmsg("relation \"%s\" of \"%s\" does not exist",
-								pnstrdup(term, strstr(term, "___") - term),
-								RelationGetRelationName(qb->rel)),
-						 errhint("Ordering through relations is not available yet.")));
-			query_report_unknown_column(qb, term, term);
-		}
 		if (n >= cap)
 		{
 			cap *= 2;
 			*terms = repalloc(*terms, sizeof(OrderTerm) * cap);
 		}
+		(*terms)[n].expr = query_path_expr(qb, &qb->model, term, "order_by",
+										   &attnum);
 		(*terms)[n].attnum = attnum;
 		(*terms)[n].descending = descending;
 		n++;
@@ -285,6 +276,7 @@ build_where(QueryBuilder *qb, Jsonb *conditions, text *order_by,
 		else
 		{
 			terms = palloc(sizeof(OrderTerm));
+			terms[0].expr = (char *) column_sql(qb, pk.attnums[0]);
 			terms[0].attnum = pk.attnums[0];
 			terms[0].descending = false;
 			nterms = 1;
@@ -303,7 +295,7 @@ build_where(QueryBuilder *qb, Jsonb *conditions, text *order_by,
 	for (i = 0; i < nterms; i++)
 		appendStringInfo(&qb->sql, "%s%s%s",
 						 i ? ", " : " ORDER BY ",
-						 column_sql(qb, terms[i].attnum),
+						 terms[i].expr,
 						 terms[i].descending ? " DESC" : "");
 	if (has_take)
 		appendStringInfo(&qb->sql, " LIMIT $%d",

@@ -8,8 +8,8 @@
  * and options: values are parameters and never part of it.  Statements
  * with a long "in" list are kept apart and always use a generic plan.  The plan
  * cache of the server replans a kept plan when its tables change; this
- * cache drops its entries for a relation on that relation's relcache
- * invalidation (ALTER TABLE, DROP, new index), so that no plan outlives
+ * cache drops its entries on a relcache invalidation of any relation the
+ * statement reads (the model and the related tables) (ALTER TABLE, DROP, new index), so that no plan outlives
  * the columns its SQL was compiled from.
  *
  * An invalidation can arrive while a plan runs (locks are taken at
@@ -38,7 +38,8 @@
 typedef struct PlanEntry
 {
 	char	   *key;
-	Oid			relid;
+	Oid		   *relids;			/* the relations the statement reads */
+	int			nrelids;
 	SPIPlanPtr	plan;
 	int			refcount;		/* executions using the plan now */
 	bool		linked;			/* still in the hash table */
@@ -96,8 +97,17 @@ plan_cache_relcache_callback(Datum arg, Oid relid)
 	hash_seq_init(&status, plan_hash);
 	while ((he = hash_seq_search(&status)) != NULL)
 	{
-		if (!OidIsValid(relid) || he->entry->relid == relid)
-			unlink_entry(he->entry);
+		PlanEntry  *entry = he->entry;
+		int			i;
+
+		for (i = 0; i < entry->nrelids; i++)
+		{
+			if (!OidIsValid(relid) || entry->relids[i] == relid)
+			{
+				unlink_entry(entry);
+				break;
+			}
+		}
 	}
 }
 
@@ -116,6 +126,7 @@ free_dead_entries(void)
 		dlist_delete(&entry->dead_node);
 		SPI_freeplan(entry->plan);
 		pfree(entry->key);
+		pfree(entry->relids);
 		pfree(entry);
 	}
 }
@@ -192,7 +203,15 @@ query_plan_acquire(QueryBuilder *qb, void **handle)
 
 		entry = MemoryContextAllocZero(plan_cxt, sizeof(PlanEntry));
 		entry->key = MemoryContextStrdup(plan_cxt, key.data);
-		entry->relid = RelationGetRelid(qb->rel);
+		entry->nrelids = list_length(qb->relids);
+		entry->relids = MemoryContextAlloc(plan_cxt, sizeof(Oid) * entry->nrelids);
+		i = 0;
+		{
+			ListCell   *lc;
+
+			foreach(lc, qb->relids)
+				entry->relids[i++] = lfirst_oid(lc);
+		}
 		entry->plan = plan;
 		entry->linked = true;
 		he = hash_search(plan_hash, &entry->key, HASH_ENTER, &found);
