@@ -583,3 +583,16 @@ CREATE FUNCTION am.exists(model anyelement, conditions jsonb DEFAULT '{}') RETUR
     AS 'MODULE_PATHNAME', 'am_exists' LANGUAGE C STABLE;
 COMMENT ON FUNCTION am.exists(anyelement, jsonb) IS
     'whether a row of the model matches the conditions';
+
+CREATE FUNCTION am.pluck(model anyelement, cols text[], conditions jsonb DEFAULT '{}',
+                         order_by text DEFAULT NULL)
+    RETURNS SETOF jsonb
+    AS 'MODULE_PATHNAME', 'am_pluck' LANGUAGE C STABLE;
+COMMENT ON FUNCTION am.pluck(anyelement, text[], jsonb, text) IS
+    'one JSON array of the given columns (or belongs-to paths such as author___name) per row of the model matching the conditions';
+
+CREATE FUNCTION am.group_count(model anyelement, col text, conditions jsonb DEFAULT '{}')
+    RETURNS TABLE(key jsonb, count bigint)
+    AS 'MODULE_PATHNAME', 'am_group_count' LANGUAGE C STABLE;
+COMMENT ON FUNCTION am.group_count(anyelement, text, jsonb) IS
+    'the number of rows of the model matching the conditions for each value of a column (or belongs-to path), in the order of the values';

@@ -24,6 +24,8 @@
 #include "catalog/pg_index.h"
 #include "catalog/pg_type.h"
 #include "funcapi.h"
+#include "miscadmin.h"
+#include "utils/array.h"
 #include "utils/builtins.h"
 #include "utils/lsyscache.h"
 #include "utils/rel.h"
@@ -38,6 +40,8 @@ PG_FUNCTION_INFO_V1(am_first);
 PG_FUNCTION_INFO_V1(am_last);
 PG_FUNCTION_INFO_V1(am_count);
 PG_FUNCTION_INFO_V1(am_exists);
+PG_FUNCTION_INFO_V1(am_pluck);
+PG_FUNCTION_INFO_V1(am_group_count);
 
 /* the model's primary key */
 typedef struct PrimaryKey
@@ -542,4 +546,145 @@ am_exists(PG_FUNCTION_ARGS)
 										SPI_tuptable->tupdesc, 1, &isnull));
 	finder_end(&qb);
 	PG_RETURN_BOOL(result);
+}
+
+/*
+ * Set up materialize mode for a function returning SETOF jsonb, whose
+ * rsinfo may carry no expected descriptor (select-list calls).
+ */
+static Tuplestorestate *
+materialize_jsonb(FunctionCallInfo fcinfo, TupleDesc *desc)
+{
+	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
+	MemoryContext oldcxt;
+	Tuplestorestate *store;
+
+	if (rsinfo == NULL || !IsA(rsinfo, ReturnSetInfo) ||
+		!(rsinfo->allowedModes & SFRM_Materialize))
+		ereport(ERROR,
+				(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
+				 errmsg("set-valued function called in context that cannot accept a set")));
+	oldcxt = MemoryContextSwitchTo(rsinfo->econtext->ecxt_per_query_memory);
+	*desc = CreateTemplateTupleDesc(1);
+	TupleDescInitEntry(*desc, (AttrNumber) 1, "pluck", JSONBOID, -1, 0);
+	store = tuplestore_begin_heap(true, false, work_mem);
+	rsinfo->returnMode = SFRM_Materialize;
+	rsinfo->setResult = store;
+	rsinfo->setDesc = *desc;
+	MemoryContextSwitchTo(oldcxt);
+	return store;
+}
+
+/*
+ * am.pluck(model, cols text[], conditions, order_by) -> SETOF jsonb, one
+ * JSON array of the columns' values per row.  Columns may go through
+ * belongs-to relations (author___name).
+ */
+Datum
+am_pluck(PG_FUNCTION_ARGS)
+{
+	QueryBuilder qb;
+	ArrayType  *cols;
+	Datum	   *elems;
+	bool	   *elemnulls;
+	int			ncols;
+	int			i;
+	uint64		nrows;
+	uint64		r;
+	Tuplestorestate *store;
+	TupleDesc	desc;
+	StringInfoData select;
+
+	model_rowtype(fcinfo);
+	if (PG_ARGISNULL(1))
+		ereport(ERROR,
+				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+				 errmsg("the columns to pluck must not be null")));
+	cols = PG_GETARG_ARRAYTYPE_P(1);
+	deconstruct_array(cols, TEXTOID, -1, false, TYPALIGN_INT,
+					  &elems, &elemnulls, &ncols);
+	if (ncols == 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("no columns to pluck")));
+	store = materialize_jsonb(fcinfo, &desc);
+
+	finder_begin(&qb, fcinfo);
+	initStringInfo(&select);
+	for (i = 0; i < ncols; i++)
+	{
+		if (elemnulls[i])
+			ereport(ERROR,
+					(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+					 errmsg("the columns to pluck must not be null")));
+		appendStringInfo(&select, "%s%s", i ? ", " : "",
+						 query_path_expr(&qb, &qb.model, TextDatumGetCString(elems[i]),
+										 "pluck", NULL));
+	}
+	appendStringInfo(&qb.sql, "SELECT pg_catalog.jsonb_build_array(%s) FROM %s " QUERY_ALIAS " WHERE ",
+					 select.data, qb.qualname);
+	query_compile_conditions(&qb, PG_ARGISNULL(2) ? NULL : PG_GETARG_JSONB_P(2));
+	if (!PG_ARGISNULL(3))
+	{
+		OrderTerm  *terms;
+		int			nterms = parse_order_by(&qb, text_to_cstring(PG_GETARG_TEXT_PP(3)),
+											&terms);
+
+		for (i = 0; i < nterms; i++)
+			appendStringInfo(&qb.sql, "%s%s%s", i ? ", " : " ORDER BY ",
+							 terms[i].expr, terms[i].descending ? " DESC" : "");
+	}
+	nrows = finder_run(&qb, 0);
+	for (r = 0; r < nrows; r++)
+	{
+		bool		isnull;
+		Datum		d = SPI_getbinval(SPI_tuptable->vals[r], SPI_tuptable->tupdesc,
+									  1, &isnull);
+
+		tuplestore_putvalues(store, desc, &d, &isnull);
+	}
+	finder_end(&qb);
+	return (Datum) 0;
+}
+
+/*
+ * am.group_count(model, col text, conditions) -> TABLE(key jsonb, count
+ * bigint): the number of matching rows per value of col (a column or a
+ * belongs-to path), in the order of the values.
+ */
+Datum
+am_group_count(PG_FUNCTION_ARGS)
+{
+	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
+	QueryBuilder qb;
+	uint64		nrows;
+	uint64		r;
+	char	   *expr;
+
+	model_rowtype(fcinfo);
+	if (PG_ARGISNULL(1))
+		ereport(ERROR,
+				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+				 errmsg("the column to group by must not be null")));
+	InitMaterializedSRF(fcinfo, 0);
+
+	finder_begin(&qb, fcinfo);
+	expr = query_path_expr(&qb, &qb.model, text_to_cstring(PG_GETARG_TEXT_PP(1)),
+						   "group_count", NULL);
+	appendStringInfo(&qb.sql, "SELECT pg_catalog.to_jsonb(g.k), pg_catalog.count(*) FROM (SELECT %s AS k FROM %s " QUERY_ALIAS " WHERE ",
+					 expr, qb.qualname);
+	query_compile_conditions(&qb, PG_ARGISNULL(2) ? NULL : PG_GETARG_JSONB_P(2));
+	appendStringInfoString(&qb.sql, ") g GROUP BY g.k ORDER BY g.k");
+	nrows = finder_run(&qb, 0);
+	for (r = 0; r < nrows; r++)
+	{
+		Datum		values[2];
+		bool		nulls[2];
+
+		values[0] = SPI_getbinval(SPI_tuptable->vals[r], SPI_tuptable->tupdesc, 1, &nulls[0]);
+		values[1] = SPI_getbinval(SPI_tuptable->vals[r], SPI_tuptable->tupdesc, 2, &nulls[1]);
+		tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
+	}
+	finder_end(&qb);
+	return (Datum) 0;
 }
