@@ -596,3 +596,23 @@ CREATE FUNCTION am.group_count(model anyelement, col text, conditions jsonb DEFA
     AS 'MODULE_PATHNAME', 'am_group_count' LANGUAGE C STABLE;
 COMMENT ON FUNCTION am.group_count(anyelement, text, jsonb) IS
     'the number of rows of the model matching the conditions for each value of a column (or belongs-to path), in the order of the values';
+
+CREATE FUNCTION am.to_json(model anyelement, include jsonb DEFAULT NULL,
+                           columns text[] DEFAULT NULL, exclude text[] DEFAULT NULL)
+    RETURNS jsonb
+    AS 'MODULE_PATHNAME', 'am_to_json' LANGUAGE C STABLE;
+COMMENT ON FUNCTION am.to_json(anyelement, jsonb, text[], text[]) IS
+    'a row as a JSON object, as Rails'' as_json(include:, only:, except:): include nests relations found from foreign keys';
+
+CREATE FUNCTION am.as_json(model anyelement, conditions jsonb DEFAULT '{}',
+                           include jsonb DEFAULT NULL, order_by text DEFAULT NULL,
+                           take integer DEFAULT NULL, skip integer DEFAULT NULL)
+    RETURNS jsonb
+    AS 'MODULE_PATHNAME', 'am_as_json' LANGUAGE C STABLE;
+COMMENT ON FUNCTION am.as_json(anyelement, jsonb, jsonb, text, integer, integer) IS
+    'a JSON array of the rows of the model matching the conditions, with the related rows of include, each level loaded at once for all rows';
+
+CREATE FUNCTION am.from_json(model anyelement, attrs jsonb) RETURNS anyelement
+    AS 'MODULE_PATHNAME', 'am_from_json' LANGUAGE C STABLE;
+COMMENT ON FUNCTION am.from_json(anyelement, jsonb) IS
+    'a row of the model from a JSON object, values converted as assigned to the columns; unknown keys raise 42703';

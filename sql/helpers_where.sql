@@ -162,7 +162,7 @@ SELECT p.oid::regprocedure AS function, provolatile, proisstrict, proparallel, p
 	obj_description(p.oid, 'pg_proc') IS NOT NULL AS commented
 FROM pg_proc p
 WHERE p.pronamespace = 'am'::regnamespace
-  AND p.proname IN ('where', 'find', 'find_by', 'first', 'last', 'count', 'exists', 'pluck', 'group_count')
+  AND p.proname IN ('where', 'find', 'find_by', 'first', 'last', 'count', 'exists', 'pluck', 'group_count', 'to_json', 'as_json', 'from_json')
 ORDER BY p.oid::regprocedure::text;
 
 -- the year transform is a range on the column and startswith a prefix

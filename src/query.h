@@ -126,6 +126,13 @@ extern char *query_path_expr(QueryBuilder *qb, QueryScope *scope,
 							 const char *path, const char *what,
 							 AttrNumber *attnum);
 extern char *query_operator_oid_sql(Oid opr);
+extern QueryScope *query_scope_open(QueryBuilder *qb, Oid relid,
+									const char *path);
+extern List *query_scope_relations(QueryScope *scope);
+extern QueryRelation *query_scope_relation(QueryBuilder *qb,
+										   QueryScope *scope,
+										   const char *name,
+										   const char *key);
 extern const char *query_operator_sql(Oid type, int16 strategy,
 									  const char *column);
 
@@ -145,6 +152,9 @@ extern Datum query_json_array_value(QueryBuilder *qb, JsonbValue *v,
 									const char *key, bool *has_null,
 									bool drop_nulls);
 extern char *query_json_scalar_text(JsonbValue *v);
+
+/* query_finders.c */
+extern char *query_order_by_sql(QueryBuilder *qb, const char *order_by);
 
 /* query_plan_cache.c */
 extern SPIPlanPtr query_plan_acquire(QueryBuilder *qb, void **handle);

@@ -144,7 +144,6 @@ static const QueryTransform transforms[] = {
 
 static void compile_condition(QueryBuilder *qb, QueryScope *scope,
 							  JsonbValue *v, int depth);
-static List *scope_relations(QueryScope *scope);
 
 /*
  * Open the model named by a row type, for one statement.
@@ -299,7 +298,7 @@ query_report_unknown_column(QueryBuilder *qb, QueryScope *scope,
 			appendStringInfoString(&cols, ", ");
 		appendStringInfoString(&cols, quote_identifier(NameStr(att->attname)));
 	}
-	relations = query_relation_names(scope_relations(scope));
+	relations = query_relation_names(query_scope_relations(scope));
 	ereport(ERROR,
 			(errcode(ERRCODE_UNDEFINED_COLUMN),
 			 errmsg("column \"%s\" of relation \"%s\" does not exist",
@@ -995,8 +994,8 @@ compile_special(QueryBuilder *qb, QueryScope *scope, const char *key,
 /*
  * Open a related table for the statement under a fresh alias.
  */
-static QueryScope *
-scope_open(QueryBuilder *qb, Oid relid, const char *path)
+QueryScope *
+query_scope_open(QueryBuilder *qb, Oid relid, const char *path)
 {
 	QueryScope *scope = palloc0(sizeof(QueryScope));
 
@@ -1010,8 +1009,8 @@ scope_open(QueryBuilder *qb, Oid relid, const char *path)
 	return scope;
 }
 
-static List *
-scope_relations(QueryScope *scope)
+List *
+query_scope_relations(QueryScope *scope)
 {
 	if (!scope->relations_read)
 	{
@@ -1022,11 +1021,11 @@ scope_relations(QueryScope *scope)
 }
 
 /* a relation of scope, or 42703 listing its relations */
-static QueryRelation *
-scope_relation(QueryBuilder *qb, QueryScope *scope, const char *name,
+QueryRelation *
+query_scope_relation(QueryBuilder *qb, QueryScope *scope, const char *name,
 			   const char *key)
 {
-	List	   *relations = scope_relations(scope);
+	List	   *relations = query_scope_relations(scope);
 	QueryRelation *r = query_find_relation(scope->rel, relations, name);
 	char	   *names;
 
@@ -1054,7 +1053,7 @@ static void
 append_relation_join(QueryBuilder *qb, QueryScope *scope, QueryRelation *r,
 					 QueryScope **target)
 {
-	QueryScope *t = scope_open(qb, r->target,
+	QueryScope *t = query_scope_open(qb, r->target,
 							   psprintf("%s%s___", scope->path, r->name));
 	QueryOperand ours;
 	QueryOperand theirs;
@@ -1076,7 +1075,7 @@ append_relation_join(QueryBuilder *qb, QueryScope *scope, QueryRelation *r,
 			break;
 		case QUERY_MANY_TO_MANY:
 			{
-				QueryScope *j = scope_open(qb, r->junction, "");
+				QueryScope *j = query_scope_open(qb, r->junction, "");
 				QueryOperand j_ours;
 				QueryOperand j_theirs;
 
@@ -1158,7 +1157,7 @@ compile_pairs(QueryBuilder *qb, QueryScope *scope, char **keys,
 		relname = relation_prefix(scope, key);
 		if (relname != NULL)
 		{
-			QueryRelation *r = scope_relation(qb, scope, relname,
+			QueryRelation *r = query_scope_relation(qb, scope, relname,
 											  psprintf("%s%s", scope->path, key));
 			size_t		plen = strlen(relname) + 3;
 			char	  **subkeys = palloc(sizeof(char *) * (n - i));
@@ -1191,9 +1190,9 @@ compile_pairs(QueryBuilder *qb, QueryScope *scope, char **keys,
 				char	   *name = pnstrdup(key, len - 8);
 
 				if (query_scope_attnum(scope, name) == InvalidAttrNumber &&
-					query_find_relation(scope->rel, scope_relations(scope), name))
+					query_find_relation(scope->rel, query_scope_relations(scope), name))
 				{
-					QueryRelation *r = scope_relation(qb, scope, name,
+					QueryRelation *r = query_scope_relation(qb, scope, name,
 													  psprintf("%s%s", scope->path, key));
 					QueryScope *t;
 
@@ -1322,7 +1321,7 @@ query_path_expr(QueryBuilder *qb, QueryScope *scope, const char *path,
 	relname = relation_prefix(scope, path);
 	if (relname == NULL)
 		query_report_unknown_column(qb, scope, psprintf("%s%s", scope->path, path), path);
-	r = scope_relation(qb, scope, relname, psprintf("%s%s", scope->path, path));
+	r = query_scope_relation(qb, scope, relname, psprintf("%s%s", scope->path, path));
 	if (r->kind != QUERY_BELONGS_TO)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),

@@ -243,6 +243,38 @@ parse_order_by(QueryBuilder *qb, const char *order_by, OrderTerm **terms)
 }
 
 /*
+ * The ORDER BY list of order_by, or of the primary key when order_by is
+ * NULL; NULL when there is neither.
+ */
+char *
+query_order_by_sql(QueryBuilder *qb, const char *order_by)
+{
+	StringInfoData s;
+	int			i;
+
+	initStringInfo(&s);
+	if (order_by)
+	{
+		OrderTerm  *terms;
+		int			nterms = parse_order_by(qb, order_by, &terms);
+
+		for (i = 0; i < nterms; i++)
+			appendStringInfo(&s, "%s%s%s", i ? ", " : "", terms[i].expr,
+							 terms[i].descending ? " DESC" : "");
+	}
+	else
+	{
+		PrimaryKey	pk;
+
+		primary_key(qb, &pk);
+		for (i = 0; i < pk.ncolumns; i++)
+			appendStringInfo(&s, "%s%s", i ? ", " : "",
+							 column_sql(qb, pk.attnums[i]));
+	}
+	return s.len ? s.data : NULL;
+}
+
+/*
  * The rows statement of am.where: conditions, keyset, order, limit.
  */
 static void

@@ -77,3 +77,8 @@ SELECT id FROM am.where(NULL::products, take => 2, after => '2');
 -- bad keys and values are refused with the column's own errors
 SELECT * FROM am.where(NULL::products, '{"prise__gte": 5}');
 SELECT * FROM am.where(NULL::products, '{"price": "cheap"}');
+-- an API response with related rows: one statement, one step per level
+CREATE TABLE reviews (id integer PRIMARY KEY, product_id bigint REFERENCES products, stars integer);
+INSERT INTO reviews VALUES (1, 2, 5), (2, 2, 3), (3, 1, 4);
+SELECT jsonb_pretty(am.as_json(NULL::products, '{"reviews___stars__gte": 4}',
+	include => '{"reviews": {"only": ["stars"]}}', order_by => 'id'));
