@@ -41,6 +41,17 @@
 /* more condition keys than this in one call raise 54001 */
 #define QUERY_MAX_CONDITIONS 10000
 
+/* which rows of a soft-deletable model a statement reads (query_soft_delete.c) */
+typedef enum QuerySoftDeleteScope
+{
+	QUERY_WITHOUT_DELETED = 0,	/* the default: leave soft-deleted rows out */
+	QUERY_WITH_DELETED,			/* "$with_deleted": true */
+	QUERY_ONLY_DELETED			/* "$only_deleted": true */
+} QuerySoftDeleteScope;
+
+/* the domain of soft-delete columns, in the extension's schema */
+#define QUERY_SOFT_DELETE_TYPE "soft_delete_timestamp"
+
 /* how a relation of a model is found (query_relations.c) */
 typedef enum QueryRelationKind
 {
@@ -97,6 +108,7 @@ typedef struct QueryBuilder
 	int			naliases;		/* aliases handed out */
 	int			nconditions;	/* condition keys compiled so far */
 	bool		generic_plan;	/* plan once for any values (long lists) */
+	QuerySoftDeleteScope soft_delete;	/* the model's rows it reads */
 } QueryBuilder;
 
 /* one column or expression that a lookup applies to */
@@ -159,5 +171,14 @@ extern char *query_order_by_sql(QueryBuilder *qb, const char *order_by);
 /* query_plan_cache.c */
 extern SPIPlanPtr query_plan_acquire(QueryBuilder *qb, void **handle);
 extern void query_plan_release(void *handle);
+
+/* query_soft_delete.c */
+extern Oid	query_soft_delete_type(void);
+extern AttrNumber query_soft_delete_attnum(Relation rel);
+extern void query_append_soft_delete(QueryBuilder *qb, QueryScope *scope,
+									 bool deleted);
+extern bool query_soft_delete_key(const char *key);
+extern void query_soft_delete_read_scope(QueryBuilder *qb, Jsonb *conditions);
+extern void query_append_model_scope(QueryBuilder *qb);
 
 #endif							/* ACTIVEMODEL_QUERY_H */

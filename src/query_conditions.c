@@ -968,6 +968,16 @@ static void
 compile_special(QueryBuilder *qb, QueryScope *scope, const char *key,
 				JsonbValue *value, int depth)
 {
+	/* soft-delete scope: read by query_compile_conditions, top level only */
+	if (query_soft_delete_key(key))
+	{
+		if (depth > 0 || scope != &qb->model)
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("\"%s\" is allowed only at the top level of conditions", key)));
+		appendStringInfoString(&qb->sql, "true");
+		return;
+	}
 	if (strcmp(key, "$or") == 0)
 	{
 		require_array(value, key);
@@ -988,7 +998,7 @@ compile_special(QueryBuilder *qb, QueryScope *scope, const char *key,
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("unknown key \"%s\" in conditions", key),
-				 errhint("Keys starting with \"$\" are \"$or\", \"$and\" and \"$not\".")));
+				 errhint("Keys starting with \"$\" are \"$or\", \"$and\", \"$not\", \"$with_deleted\" and \"$only_deleted\".")));
 }
 
 /*
@@ -1086,9 +1096,13 @@ append_relation_join(QueryBuilder *qb, QueryScope *scope, QueryRelation *r,
 								 ours.expr, query_operator_oid_sql(r->eqop), j_ours.expr,
 								 theirs.expr, query_operator_oid_sql(r->junction_eqop),
 								 j_theirs.expr);
+				/* soft-deleted junction rows do not join */
+				query_append_soft_delete(qb, j, false);
 				break;
 			}
 	}
+	/* related rows that are soft-deleted are left out */
+	query_append_soft_delete(qb, t, false);
 	*target = t;
 }
 
@@ -1267,7 +1281,8 @@ compile_condition(QueryBuilder *qb, QueryScope *scope, JsonbValue *v,
 }
 
 /*
- * Append the conditions on the model as a boolean SQL expression.
+ * Append the conditions on the model as a boolean SQL expression, with the
+ * soft-delete scope of the model (query_soft_delete.c) after them.
  */
 void
 query_compile_conditions(QueryBuilder *qb, Jsonb *conditions)
@@ -1286,7 +1301,9 @@ query_compile_conditions(QueryBuilder *qb, Jsonb *conditions)
 	v.type = jbvBinary;
 	v.val.binary.data = &conditions->root;
 	v.val.binary.len = VARSIZE(conditions) - VARHDRSZ;
+	query_soft_delete_read_scope(qb, conditions);
 	compile_condition(qb, &qb->model, &v, 0);
+	query_append_model_scope(qb);
 }
 
 /*

@@ -455,6 +455,8 @@ am_find(PG_FUNCTION_ARGS)
 	appendStringInfo(&qb.sql, "(%s %s $%d)", key.expr,
 					 query_operator_sql(key.type, BTEqualStrategyNumber, key.column),
 					 n);
+	/* a soft-deleted row is not found (query_soft_delete.c) */
+	query_append_model_scope(&qb);
 	finder_run(&qb, 1);
 	result = first_row(&isnull);
 	if (isnull)

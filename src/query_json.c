@@ -207,14 +207,14 @@ append_load_ctes(QueryBuilder *qb, JsonLevel *level)
 		{
 			case QUERY_BELONGS_TO:
 				/* target.pk = parent.fk */
-				appendStringInfo(&qb->sql, "%s AS k FROM %s %s WHERE EXISTS (SELECT FROM l%d WHERE %s %s %s))",
+				appendStringInfo(&qb->sql, "%s AS k FROM %s %s WHERE EXISTS (SELECT FROM l%d WHERE %s %s %s)",
 								 theirs.expr, level->scope->qualname, level->scope->alias,
 								 p->id, theirs.expr, query_operator_oid_sql(r->eqop),
 								 row_column(p, r->local_attnum));
 				break;
 			case QUERY_HAS_MANY:
 				/* parent.pk = child.fk */
-				appendStringInfo(&qb->sql, "%s AS k FROM %s %s WHERE EXISTS (SELECT FROM l%d WHERE %s %s %s))",
+				appendStringInfo(&qb->sql, "%s AS k FROM %s %s WHERE EXISTS (SELECT FROM l%d WHERE %s %s %s)",
 								 theirs.expr, level->scope->qualname, level->scope->alias,
 								 p->id, row_column(p, r->local_attnum),
 								 query_operator_oid_sql(r->eqop), theirs.expr);
@@ -222,6 +222,7 @@ append_load_ctes(QueryBuilder *qb, JsonLevel *level)
 			case QUERY_MANY_TO_MANY:
 				{
 					Relation	jrel = relation_open(r->junction, NoLock);
+					AttrNumber	jdeleted;
 					char	   *jname = quote_qualified_identifier(get_namespace_name(RelationGetNamespace(jrel)),
 																   RelationGetRelationName(jrel));
 					char	   *jalias = psprintf("j%d", level->id);
@@ -230,17 +231,25 @@ append_load_ctes(QueryBuilder *qb, JsonLevel *level)
 					char	   *jtarget = psprintf("%s.%s", jalias,
 												   quote_identifier(get_attname(r->junction, r->junction_target_attnum, false)));
 
+					jdeleted = query_soft_delete_attnum(jrel);
 					relation_close(jrel, NoLock);
 					/* target.pk = junction.target_fk, parent.pk = junction.local_fk */
-					appendStringInfo(&qb->sql, "%s AS k FROM %s %s, %s %s WHERE %s %s %s AND EXISTS (SELECT FROM l%d WHERE %s %s %s))",
+					appendStringInfo(&qb->sql, "%s AS k FROM %s %s, %s %s WHERE %s %s %s AND EXISTS (SELECT FROM l%d WHERE %s %s %s)",
 									 jlocal, jname, jalias, level->scope->qualname,
 									 level->scope->alias, theirs.expr,
 									 query_operator_oid_sql(r->junction_eqop), jtarget,
 									 p->id, row_column(p, r->local_attnum),
 									 query_operator_oid_sql(r->eqop), jlocal);
+					/* soft-deleted junction rows do not join */
+					if (jdeleted != InvalidAttrNumber)
+						appendStringInfo(&qb->sql, " AND (%s.%s IS NULL)", jalias,
+										 quote_identifier(get_attname(r->junction, jdeleted, false)));
 					break;
 				}
 		}
+		/* soft-deleted related rows are left out */
+		query_append_soft_delete(qb, level->scope, false);
+		appendStringInfoChar(&qb->sql, ')');
 	}
 	foreach(lc, level->children)
 		append_load_ctes(qb, lfirst(lc));
