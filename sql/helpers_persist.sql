@@ -324,3 +324,7 @@ ALTER TABLE hp_orgs DROP COLUMN city;
 SELECT name FROM am.create(NULL::hp_orgs, '{"name": "Last"}');
 SELECT am.create(NULL::hp_orgs, '{"city": "Oslo"}');
 SELECT :'LAST_ERROR_SQLSTATE' AS sqlstate;
+
+-- dropping the table drops its hooks
+DROP TABLE hp_users, hp_log, hp_always, hp_stamped, hp_pair, hp_nokey, hp_orgs CASCADE;
+SELECT count(*) FROM am.hook_registry;

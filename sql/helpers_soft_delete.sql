@@ -181,3 +181,6 @@ DELETE FROM sd_comments;
 DELETE FROM sd_post_tags;
 SELECT am.delete_all(NULL::sd_posts, '{}') AS deleted, am.delete_all(NULL::sd_posts, '{"$with_deleted": true}') AS deleted_with;
 DROP ROLE regress_sd_other;
+DROP VIEW sd_post_titles;
+DROP TABLE sd_comments, sd_post_tags, sd_tags, sd_posts, sd_authors, sd_log CASCADE;
+SELECT count(*) FROM am.hook_registry;
