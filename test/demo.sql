@@ -82,3 +82,20 @@ CREATE TABLE reviews (id integer PRIMARY KEY, product_id bigint REFERENCES produ
 INSERT INTO reviews VALUES (1, 2, 5), (2, 2, 3), (3, 1, 4);
 SELECT jsonb_pretty(am.as_json(NULL::products, '{"reviews___stars__gte": 4}',
 	include => '{"reviews": {"only": ["stars"]}}', order_by => 'id'));
+
+-- ActiveRecord helpers: persistence, each call one statement with hooks and timestamps
+SELECT am.add_timestamps('products');
+SELECT id, name, price FROM am.create(NULL::products, '{"id": 5, "name": "Chair", "price": 49.999}');
+SELECT id, name, price FROM am.update(NULL::products, 5, '{"price": 45}');
+SELECT id, name, price FROM am.upsert(NULL::products, '{"id": 5, "name": "Office chair"}');
+SELECT id, stars FROM am.increment(NULL::reviews, 2, 'stars');
+SELECT id, name FROM am.insert_all(NULL::products, '[{"id": 6, "name": "Shelf"}, {"id": 7, "name": "Rug"}]');
+SELECT id, name FROM am.find_or_create_by(NULL::products, '{"name": "Rug"}', '{"id": 8}');
+-- update_all skips hooks and leaves updated_at alone, as Rails does
+SELECT am.update_all(NULL::products, '{"price": null}', '{"price": 0}');
+SELECT * FROM am.create(NULL::products, '{"id": 9, "colour": "red"}');
+-- soft delete: finders leave soft-deleted rows out unless asked
+SELECT am.add_soft_delete('products');
+SELECT id, deleted_at IS NOT NULL AS deleted FROM am.soft_delete(NULL::products, 7);
+SELECT am.count(NULL::products) AS visible, am.count(NULL::products, '{"$with_deleted": true}') AS all_rows;
+SELECT id, name FROM am.restore(NULL::products, 7);
