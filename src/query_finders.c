@@ -23,6 +23,7 @@
 #include "access/stratnum.h"
 #include "catalog/pg_index.h"
 #include "catalog/pg_type.h"
+#include "executor/tstoreReceiver.h"
 #include "funcapi.h"
 #include "miscadmin.h"
 #include "utils/array.h"
@@ -108,6 +109,53 @@ finder_run(QueryBuilder *qb, long count)
 	if (rc != SPI_OK_SELECT)
 		elog(ERROR, "SPI_execute_plan failed: %s", SPI_result_code_string(rc));
 	return SPI_processed;
+}
+
+/*
+ * Run the built statement read-only with its rows going straight into a
+ * tuplestore, converted by position to desc (which may hold dropped
+ * columns the statement's rows do not).
+ */
+static void
+finder_run_to_store(QueryBuilder *qb, Tuplestorestate *store, TupleDesc desc,
+					MemoryContext cxt)
+{
+	void	   *handle;
+	SPIPlanPtr	plan = query_plan_acquire(qb, &handle);
+	ParamListInfo params = makeParamList(qb->nparams);
+	SPIExecuteOptions options;
+	DestReceiver *dest = CreateDestReceiver(DestTuplestore);
+	int			rc = 0;
+	int			i;
+
+	for (i = 0; i < qb->nparams; i++)
+	{
+		ParamExternData *prm = &params->params[i];
+
+		prm->value = qb->values[i];
+		prm->isnull = (qb->nulls[i] == 'n');
+		prm->pflags = PARAM_FLAG_CONST;
+		prm->ptype = qb->paramtypes[i];
+	}
+	SetTuplestoreDestReceiverParams(dest, store, cxt, false, desc,
+									gettext_noop("the rows do not match the row type of the model"));
+	memset(&options, 0, sizeof(options));
+	options.params = params;
+	options.read_only = true;
+	options.dest = dest;
+
+	PG_TRY();
+	{
+		rc = SPI_execute_plan_extended(plan, &options);
+	}
+	PG_FINALLY();
+	{
+		query_plan_release(handle);
+	}
+	PG_END_TRY();
+
+	if (rc != SPI_OK_SELECT)
+		elog(ERROR, "SPI_execute_plan_extended failed: %s", SPI_result_code_string(rc));
 }
 
 static void
@@ -286,7 +334,9 @@ build_where(QueryBuilder *qb, Jsonb *conditions, text *order_by,
 	int			nterms = 0;
 	int			i;
 
-	append_select_rows(qb);
+	/* the columns themselves: the receiver maps them to the row type */
+	appendStringInfo(&qb->sql, "SELECT " QUERY_ALIAS ".* FROM %s " QUERY_ALIAS " WHERE ",
+					 qb->qualname);
 	query_compile_conditions(qb, conditions);
 
 	if (order_by)
@@ -349,8 +399,6 @@ am_where(PG_FUNCTION_ARGS)
 {
 	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
 	QueryBuilder qb;
-	uint64		nrows;
-	uint64		i;
 
 	model_rowtype(fcinfo);
 	InitMaterializedSRF(fcinfo, 0);
@@ -362,25 +410,8 @@ am_where(PG_FUNCTION_ARGS)
 				!PG_ARGISNULL(3), PG_ARGISNULL(3) ? 0 : PG_GETARG_INT32(3),
 				!PG_ARGISNULL(4), PG_ARGISNULL(4) ? 0 : PG_GETARG_INT32(4),
 				PG_ARGISNULL(5) ? NULL : PG_GETARG_TEXT_PP(5));
-	nrows = finder_run(&qb, 0);
-
-	for (i = 0; i < nrows; i++)
-	{
-		HeapTuple	row = SPI_tuptable->vals[i];
-		bool		isnull;
-		Datum		d = SPI_getbinval(row, SPI_tuptable->tupdesc, 1, &isnull);
-		HeapTupleHeader td;
-		HeapTupleData tuple;
-
-		if (isnull)
-			continue;
-		td = DatumGetHeapTupleHeader(d);
-		tuple.t_len = HeapTupleHeaderGetDatumLength(td);
-		ItemPointerSetInvalid(&tuple.t_self);
-		tuple.t_tableOid = InvalidOid;
-		tuple.t_data = td;
-		tuplestore_puttuple(rsinfo->setResult, &tuple);
-	}
+	finder_run_to_store(&qb, rsinfo->setResult, rsinfo->setDesc,
+						rsinfo->econtext->ecxt_per_query_memory);
 	finder_end(&qb);
 	return (Datum) 0;
 }
