@@ -142,7 +142,21 @@ extern char *query_relation_names(List *relations);
 extern QueryRelation *query_find_relation(Relation rel, List *relations,
 										  const char *name);
 
+/* a type's input function, looked up once for many values */
+typedef struct QueryTypeInput
+{
+	Oid			type;
+	int32		typmod;
+	Oid			ioparam;
+	FmgrInfo	fn;
+	bool		is_typeid;		/* the extension's typeid: takes UUIDs */
+} QueryTypeInput;
+
 /* query_values.c */
+extern void query_type_input_init(QueryTypeInput *in, Oid type, int32 typmod,
+								  MemoryContext cxt);
+extern Datum query_type_input_call(QueryTypeInput *in, char *str,
+								   const char *key);
 extern Datum query_json_value(QueryBuilder *qb, JsonbValue *v, Oid type,
 							  int32 typmod, const char *key);
 extern Datum query_text_value(QueryBuilder *qb, const char *text, Oid type,

@@ -27,7 +27,11 @@
 #include "funcapi.h"
 #include "miscadmin.h"
 #include "utils/array.h"
+#include "storage/lmgr.h"
 #include "utils/builtins.h"
+#include "utils/hsearch.h"
+#include "utils/inval.h"
+#include "utils/memutils.h"
 #include "utils/lsyscache.h"
 #include "utils/rel.h"
 #include "utils/syscache.h"
@@ -433,6 +437,111 @@ first_row(bool *isnull)
 	return SPI_datumTransfer(d, false, -1);
 }
 
+
+/*
+ * What am.find needs of a model, kept per backend so that a call compiles
+ * nothing: the statement, the key's type and its input function.  An entry
+ * is rebuilt after a relcache invalidation of its relation.
+ */
+typedef struct FindEntry
+{
+	Oid			rowtype;		/* hash key */
+	Oid			relid;
+	bool		valid;
+	char	   *sql;
+	char	   *relname;
+	char	   *column;			/* the primary key column */
+	Oid			keytype;
+	QueryTypeInput input;		/* of keytype, with the column's typmod */
+} FindEntry;
+
+static HTAB *find_cache = NULL;
+static MemoryContext find_cxt = NULL;
+
+static void
+find_cache_relcache_callback(Datum arg, Oid relid)
+{
+	HASH_SEQ_STATUS status;
+	FindEntry  *entry;
+
+	hash_seq_init(&status, find_cache);
+	while ((entry = hash_seq_search(&status)) != NULL)
+		if (!OidIsValid(relid) || entry->relid == relid)
+			entry->valid = false;
+}
+
+/*
+ * The find entry of a row type, built from the catalog when missing or
+ * invalid.  The relation is locked first, so that invalidations are seen.
+ */
+static FindEntry *
+find_entry(FunctionCallInfo fcinfo, Oid rowtype)
+{
+	FindEntry  *entry;
+	bool		found;
+	QueryBuilder qb;
+	PrimaryKey	pk;
+	QueryOperand key;
+	MemoryContext oldcxt;
+
+	if (find_cache == NULL)
+	{
+		HASHCTL		ctl;
+
+		find_cxt = AllocSetContextCreate(TopMemoryContext,
+										 "activemodel am.find cache",
+										 ALLOCSET_SMALL_SIZES);
+		ctl.keysize = sizeof(Oid);
+		ctl.entrysize = sizeof(FindEntry);
+		ctl.hcxt = find_cxt;
+		find_cache = hash_create("activemodel am.find cache", 16, &ctl,
+								 HASH_ELEM | HASH_BLOBS | HASH_CONTEXT);
+		CacheRegisterRelcacheCallback(find_cache_relcache_callback, (Datum) 0);
+	}
+
+	entry = hash_search(find_cache, &rowtype, HASH_ENTER, &found);
+	if (!found)
+	{
+		entry->valid = false;
+		entry->relid = InvalidOid;
+		entry->sql = entry->relname = entry->column = NULL;
+	}
+	if (entry->valid)
+	{
+		LockRelationOid(entry->relid, AccessShareLock);
+		if (entry->valid)
+			return entry;
+	}
+
+	/* (re)build: check the model as every finder does */
+	model_rowtype(fcinfo);
+	query_builder_init(&qb, rowtype);
+	require_primary_key(&qb, &pk, true, "am.find");
+	query_column_operand(&qb, pk.attnums[0], &key);
+	append_select_rows(&qb);
+	appendStringInfo(&qb.sql, "(%s %s $1)", key.expr,
+					 query_operator_sql(key.type, BTEqualStrategyNumber, key.column));
+
+	if (entry->sql)
+		pfree(entry->sql);
+	if (entry->relname)
+		pfree(entry->relname);
+	if (entry->column)
+		pfree(entry->column);
+	entry->sql = entry->relname = entry->column = NULL;
+	oldcxt = MemoryContextSwitchTo(find_cxt);
+	entry->relid = RelationGetRelid(qb.rel);
+	entry->sql = pstrdup(qb.sql.data);
+	entry->relname = pstrdup(RelationGetRelationName(qb.rel));
+	entry->column = pstrdup(key.column);
+	entry->keytype = key.type;
+	MemoryContextSwitchTo(oldcxt);
+	query_type_input_init(&entry->input, key.type, key.typmod, find_cxt);
+	query_builder_close(&qb);
+	entry->valid = true;
+	return entry;
+}
+
 /*
  * Text form of the "any" id argument, for messages and for conversion.
  */
@@ -445,6 +554,8 @@ id_text(FunctionCallInfo fcinfo, int argno, Oid argtype)
 
 	if (argtype == UNKNOWNOID || argtype == CSTRINGOID)
 		return pstrdup(DatumGetCString(d));
+	if (argtype == TEXTOID)
+		return TextDatumGetCString(d);
 	getTypeOutputInfo(argtype, &output, &isvarlena);
 	return OidOutputFunctionCall(output, d);
 }
@@ -455,37 +566,42 @@ id_text(FunctionCallInfo fcinfo, int argno, Oid argtype)
 Datum
 am_find(PG_FUNCTION_ARGS)
 {
-	QueryBuilder qb;
-	PrimaryKey	pk;
-	QueryOperand key;
+	Oid			rowtype = get_fn_expr_argtype(fcinfo->flinfo, 0);
 	Oid			argtype = get_fn_expr_argtype(fcinfo->flinfo, 1);
+	FindEntry  *entry;
+	QueryBuilder qb;
 	char	   *idstr = NULL;
 	Datum		value;
 	Datum		result;
 	bool		isnull;
-	int			n;
 
-	finder_begin(&qb, fcinfo);
-	require_primary_key(&qb, &pk, true, "am.find");
-	query_column_operand(&qb, pk.attnums[0], &key);
+	if (SPI_connect() != SPI_OK_CONNECT)
+		elog(ERROR, "SPI_connect failed");
+	entry = find_entry(fcinfo, rowtype);
 
 	if (PG_ARGISNULL(1))
 		ereport(ERROR,
 				(errcode(ERRCODE_NO_DATA_FOUND),
-				 errmsg("could not find \"%s\" without an id",
-						RelationGetRelationName(qb.rel))));
-	if (argtype == key.type)
+				 errmsg("could not find \"%s\" without an id", entry->relname)));
+	if (argtype == entry->keytype)
 		value = PG_GETARG_DATUM(1);
 	else
 	{
 		idstr = id_text(fcinfo, 1, argtype);
-		value = query_text_value(&qb, idstr, key.type, key.typmod, "id");
+		value = query_type_input_call(&entry->input, pstrdup(idstr), "id");
 	}
-	append_select_rows(&qb);
-	n = query_add_param(&qb, key.type, value, false);
-	appendStringInfo(&qb.sql, "(%s %s $%d)", key.expr,
-					 query_operator_sql(key.type, BTEqualStrategyNumber, key.column),
-					 n);
+
+	/* a builder holding just the cached statement and its parameter */
+	memset(&qb, 0, sizeof(qb));
+	qb.relids = list_make1_oid(entry->relid);
+	initStringInfo(&qb.sql);
+	appendStringInfoString(&qb.sql, entry->sql);
+	qb.maxparams = 1;
+	qb.paramtypes = palloc(sizeof(Oid));
+	qb.values = palloc(sizeof(Datum));
+	qb.nulls = palloc(sizeof(char));
+	query_add_param(&qb, entry->keytype, value, false);
+
 	finder_run(&qb, 1);
 	result = first_row(&isnull);
 	if (isnull)
@@ -495,10 +611,9 @@ am_find(PG_FUNCTION_ARGS)
 		ereport(ERROR,
 				(errcode(ERRCODE_NO_DATA_FOUND),
 				 errmsg("could not find \"%s\" with %s = %s",
-						RelationGetRelationName(qb.rel),
-						quote_identifier(key.column), idstr)));
+						entry->relname, quote_identifier(entry->column), idstr)));
 	}
-	finder_end(&qb);
+	SPI_finish();
 	PG_RETURN_DATUM(result);
 }
 
