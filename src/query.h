@@ -8,11 +8,13 @@
  *
  * Three stages are kept apart, as PostgREST does: the condition compiler
  * (query_conditions.c) reads jsonb and, checking every name against the
- * catalog, appends SQL to a QueryBuilder; values become parameters
+ * catalog and the relations found from foreign keys (query_relations.c),
+ * appends SQL to a QueryBuilder; values become parameters
  * (query_values.c); the plan cache (query_plan_cache.c) maps the finished
  * SQL text and parameter types to a kept SPI plan.  The SQL text is the
  * shape of the statement: values never appear in it, so two calls that
- * differ only in values share one plan.
+ * differ only in values share one plan.  The entry points are in
+ * query_finders.c (finders) and query_json.c (serialization).
  *
  * IDENTIFICATION
  *	  src/query.h

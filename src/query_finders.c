@@ -9,8 +9,9 @@
  * one SELECT (query_conditions.c), takes the kept plan for that shape
  * (query_plan_cache.c) and runs it through SPI as the calling user: the
  * functions are SECURITY INVOKER, so privileges, column privileges and
- * row-level security apply as for the plain SELECT.  Rows come back as the
- * model's row type (a whole-row value of the table).
+ * row-level security apply as for the plain SELECT.  am.where streams the
+ * columns into its tuplestore, mapped to the model's row type; the
+ * single-row finders return a whole-row value of the table.
  *
  * IDENTIFICATION
  *	  src/query_finders.c
