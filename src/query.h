@@ -40,6 +40,10 @@
  * planning a custom plan for a million constants costs more than it saves
  */
 #define QUERY_CUSTOM_PLAN_MAX_LIST 100
+/* more order_by terms or pluck columns than this raise 54001 */
+#define QUERY_MAX_TERMS 100
+/* more relations than this in one include raise 54001 */
+#define QUERY_MAX_INCLUDES 100
 /* more condition keys than this in one call raise 54001 */
 #define QUERY_MAX_CONDITIONS 10000
 

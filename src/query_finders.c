@@ -281,6 +281,10 @@ parse_order_by(QueryBuilder *qb, const char *order_by, OrderTerm **terms)
 					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 					 errmsg("invalid order_by \"%s\"", order_by),
 					 errdetail("order_by is a comma-separated list of column names, each with an optional \"-\" for descending order.")));
+		if (n >= QUERY_MAX_TERMS)
+			ereport(ERROR,
+					(errcode(ERRCODE_STATEMENT_TOO_COMPLEX),
+					 errmsg("order_by has more than %d terms", QUERY_MAX_TERMS)));
 		if (n >= cap)
 		{
 			cap *= 2;
@@ -786,6 +790,10 @@ am_pluck(PG_FUNCTION_ARGS)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("no columns to pluck")));
+	if (ncols > QUERY_MAX_TERMS)
+		ereport(ERROR,
+				(errcode(ERRCODE_STATEMENT_TOO_COMPLEX),
+				 errmsg("more than %d columns to pluck", QUERY_MAX_TERMS)));
 	store = materialize_jsonb(fcinfo, &desc);
 
 	finder_begin(&qb, fcinfo);
