@@ -89,3 +89,55 @@ SELECT hx_try(jsonb_build_object('$or', (SELECT jsonb_agg(jsonb_build_object('id
 SELECT hx_try(jsonb_build_object('$or', (SELECT jsonb_agg(jsonb_build_object('id', g)) FROM generate_series(1, 100000) g))::text) AS or_100k;
 SELECT hx_try(jsonb_build_object('id__in', to_jsonb(ARRAY(SELECT generate_series(1, 1000000))))::text) AS in_1m;
 SELECT hx_try(jsonb_build_object('id__notin', to_jsonb(ARRAY(SELECT generate_series(2, 100000))))::text) AS notin_100k;
+
+-- a small fuzzer: random keys, operators and values never crash and fail
+-- only with the documented SQLSTATEs (22025: a "like" pattern ending in \)
+CREATE FUNCTION hx_random_condition(depth integer) RETURNS jsonb
+LANGUAGE plpgsql AS $$
+DECLARE
+	cols text[] := ARRAY['id', 'name', 'code', 'price', 'ref', 'tags', 'meta', 'doc', 'a"b', 'nope', '', '$or', '$not', '$and', 'x___y'];
+	ops text[] := ARRAY['', '__eq', '__ne', '__gt', '__lte', '__in', '__notin', '__isnull', '__between',
+		'__contains', '__icontains', '__startswith', '__iexact', '__regex', '__like', '__overlap',
+		'__has_key', '__contained_by', '__year', '__month__gte', '__date', '__bogus', '__', '___'];
+	vals jsonb[] := ARRAY['1', '-1', '1.5', '"x"', '"%_\\"', 'null', 'true', '[]', '[1, null]', '["a", "b"]',
+		'[1, 2]', '{}', '{"k": 1}', '"2024-01-01"', '"user_01h455vb4pex5vsknk084sn02q"',
+		'"a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11"', '"{x,y}"', '99999999999999999999', '"("', '[[1]]'];
+	result jsonb := '{}';
+	k text;
+	i integer;
+BEGIN
+	FOR i IN 1 .. 1 + floor(random() * 3)::int LOOP
+		k := cols[1 + floor(random() * array_length(cols, 1))::int];
+		IF k IN ('$or', '$and') AND depth < 3 THEN
+			result := result || jsonb_build_object(k, jsonb_build_array(hx_random_condition(depth + 1), hx_random_condition(depth + 1)));
+		ELSIF k = '$not' AND depth < 3 THEN
+			result := result || jsonb_build_object(k, hx_random_condition(depth + 1));
+		ELSE
+			result := result || jsonb_build_object(k || ops[1 + floor(random() * array_length(ops, 1))::int],
+				vals[1 + floor(random() * array_length(vals, 1))::int]);
+		END IF;
+	END LOOP;
+	RETURN result;
+END
+$$;
+CREATE TEMP TABLE hx_outcomes (outcome text);
+SELECT setseed(0.42);
+DO $$
+DECLARE
+	c jsonb;
+	n bigint;
+BEGIN
+	FOR i IN 1 .. 2000 LOOP
+		c := hx_random_condition(0);
+		BEGIN
+			SELECT count(*) INTO n FROM am.where(NULL::hx_items, c);
+			INSERT INTO hx_outcomes VALUES ('ok');
+		EXCEPTION WHEN OTHERS THEN
+			INSERT INTO hx_outcomes VALUES (SQLSTATE);
+		END;
+	END LOOP;
+END
+$$;
+SELECT outcome, count(*) > 0 AS seen FROM hx_outcomes GROUP BY outcome ORDER BY outcome;
+SELECT count(*) AS undocumented FROM hx_outcomes
+WHERE outcome NOT IN ('ok', '42703', '22023', '42883', '22P02', '22001', '22003', '22007', '22008', '2201B', '22025', '42702', '0A000', '22P05');

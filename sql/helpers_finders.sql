@@ -143,3 +143,16 @@ DROP TABLE hf_memberships;
 CREATE TABLE hf_memberships (org integer PRIMARY KEY, note text);
 INSERT INTO hf_memberships VALUES (1, 'again');
 SELECT * FROM am.where(NULL::hf_memberships, '{"org": 1}');
+-- am.find keeps its statement per model: a new key type, or a new primary
+-- key, is seen at once
+CREATE TABLE hf_keys (id integer PRIMARY KEY, code text NOT NULL UNIQUE);
+INSERT INTO hf_keys VALUES (1, 'a'), (2, 'b');
+SELECT code FROM am.find(NULL::hf_keys, 1);
+ALTER TABLE hf_keys ALTER COLUMN id TYPE text;
+UPDATE hf_keys SET id = 'k' || id;
+SELECT code FROM am.find(NULL::hf_keys, 'k2');
+ALTER TABLE hf_keys DROP CONSTRAINT hf_keys_pkey, ADD PRIMARY KEY (code);
+SELECT id FROM am.find(NULL::hf_keys, 'a');
+ALTER TABLE hf_keys DROP CONSTRAINT hf_keys_pkey;
+SELECT id FROM am.find(NULL::hf_keys, 'a');
+SELECT :'LAST_ERROR_SQLSTATE' AS sqlstate;

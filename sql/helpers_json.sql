@@ -95,3 +95,22 @@ SELECT :'LAST_ERROR_SQLSTATE' AS sqlstate;
 SELECT am.from_json(NULL::hj_posts, am.to_json(p)) = p AS round_trip FROM hj_posts p ORDER BY id;
 INSERT INTO hj_posts SELECT (am.from_json(NULL::hj_posts, '{"id": 8, "title": "Inserted"}')).*;
 SELECT id, title FROM hj_posts WHERE id = 8;
+
+-- bounds: more than 100 relations in an include, includes nested deeper
+-- than 32, more than 100 order_by terms or pluck columns are 54001; "only"
+-- takes any number of columns
+SELECT jsonb_array_length(am.as_json(NULL::hj_posts,
+	include => (repeat('{"author": {"hj_posts": ', 16) || '{}' || repeat('}}', 16))::jsonb)) AS depth_32;
+SELECT am.as_json(NULL::hj_posts, include => (repeat('{"author": {"hj_posts": ', 17) || '{}' || repeat('}}', 17))::jsonb);
+SELECT :'LAST_ERROR_SQLSTATE' AS sqlstate;
+SELECT am.as_json(NULL::hj_posts, include => (repeat('{"hj_comments": {"author": {}}, "hj_tags": {}, "hj_post_tags": {}, "author": {"hj_comments": {}, "hj_posts": ', 15) || '{}' || repeat('}}', 15))::jsonb);
+SELECT :'LAST_ERROR_SQLSTATE' AS sqlstate;
+SELECT * FROM am.where(NULL::hj_posts, order_by => repeat('id, ', 100) || 'id');
+SELECT :'LAST_ERROR_SQLSTATE' AS sqlstate;
+SELECT * FROM am.pluck(NULL::hj_posts, array_fill('id'::text, ARRAY[101]));
+SELECT :'LAST_ERROR_SQLSTATE' AS sqlstate;
+SELECT count(*) FROM am.pluck(NULL::hj_posts, array_fill('id'::text, ARRAY[100]));
+CREATE TABLE hj_wide AS SELECT 1 AS id, 'x' AS c0;
+DO $$BEGIN FOR i IN 1 .. 120 LOOP EXECUTE format('ALTER TABLE hj_wide ADD COLUMN c%s int DEFAULT %s', i, i); END LOOP; END$$;
+SELECT (SELECT count(*) FROM jsonb_object_keys(j)) AS keys, j -> 'c120' AS c120
+FROM (SELECT am.to_json(w, columns => ARRAY(SELECT 'c' || g FROM generate_series(1, 120) g)) AS j FROM hj_wide w) s;

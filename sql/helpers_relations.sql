@@ -147,3 +147,11 @@ SELECT hr_posts_ids('{"author___country": "UK"}');
 ALTER TABLE hr_users RENAME COLUMN country TO land;
 SELECT hr_posts_ids('{"author___country": "UK"}');
 SELECT hr_posts_ids('{"author___land": "UK"}');
+-- relations are kept per backend and follow DDL: a renamed table renames
+-- its relations, a dropped foreign key removes one
+SELECT hr_posts_ids('{"hr_tags___name": "pg"}');
+ALTER TABLE hr_tags RENAME TO hr_labels;
+SELECT hr_posts_ids('{"hr_labels___name": "pg"}');
+SELECT hr_posts_ids('{"hr_tags___name": "pg"}');
+ALTER TABLE hr_posts DROP CONSTRAINT hr_posts_editor_fk;
+SELECT hr_users_ids('{"hr_posts___title": "Cooking"}');

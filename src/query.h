@@ -8,11 +8,13 @@
  *
  * Three stages are kept apart, as PostgREST does: the condition compiler
  * (query_conditions.c) reads jsonb and, checking every name against the
- * catalog, appends SQL to a QueryBuilder; values become parameters
+ * catalog and the relations found from foreign keys (query_relations.c),
+ * appends SQL to a QueryBuilder; values become parameters
  * (query_values.c); the plan cache (query_plan_cache.c) maps the finished
  * SQL text and parameter types to a kept SPI plan.  The SQL text is the
  * shape of the statement: values never appear in it, so two calls that
- * differ only in values share one plan.
+ * differ only in values share one plan.  The entry points are in
+ * query_finders.c (finders) and query_json.c (serialization).
  *
  * IDENTIFICATION
  *	  src/query.h
@@ -38,6 +40,10 @@
  * planning a custom plan for a million constants costs more than it saves
  */
 #define QUERY_CUSTOM_PLAN_MAX_LIST 100
+/* more order_by terms or pluck columns than this raise 54001 */
+#define QUERY_MAX_TERMS 100
+/* more relations than this in one include raise 54001 */
+#define QUERY_MAX_INCLUDES 100
 /* more condition keys than this in one call raise 54001 */
 #define QUERY_MAX_CONDITIONS 10000
 
@@ -154,7 +160,21 @@ extern char *query_relation_names(List *relations);
 extern QueryRelation *query_find_relation(Relation rel, List *relations,
 										  const char *name);
 
+/* a type's input function, looked up once for many values */
+typedef struct QueryTypeInput
+{
+	Oid			type;
+	int32		typmod;
+	Oid			ioparam;
+	FmgrInfo	fn;
+	bool		is_typeid;		/* the extension's typeid: takes UUIDs */
+} QueryTypeInput;
+
 /* query_values.c */
+extern void query_type_input_init(QueryTypeInput *in, Oid type, int32 typmod,
+								  MemoryContext cxt);
+extern Datum query_type_input_call(QueryTypeInput *in, char *str,
+								   const char *key);
 extern Datum query_json_value(QueryBuilder *qb, JsonbValue *v, Oid type,
 							  int32 typmod, const char *key);
 extern Datum query_text_value(QueryBuilder *qb, const char *text, Oid type,

@@ -9,8 +9,9 @@
  * one SELECT (query_conditions.c), takes the kept plan for that shape
  * (query_plan_cache.c) and runs it through SPI as the calling user: the
  * functions are SECURITY INVOKER, so privileges, column privileges and
- * row-level security apply as for the plain SELECT.  Rows come back as the
- * model's row type (a whole-row value of the table).
+ * row-level security apply as for the plain SELECT.  am.where streams the
+ * columns into its tuplestore, mapped to the model's row type; the
+ * single-row finders return a whole-row value of the table.
  *
  * IDENTIFICATION
  *	  src/query_finders.c
@@ -23,10 +24,15 @@
 #include "access/stratnum.h"
 #include "catalog/pg_index.h"
 #include "catalog/pg_type.h"
+#include "executor/tstoreReceiver.h"
 #include "funcapi.h"
 #include "miscadmin.h"
 #include "utils/array.h"
+#include "storage/lmgr.h"
 #include "utils/builtins.h"
+#include "utils/hsearch.h"
+#include "utils/inval.h"
+#include "utils/memutils.h"
 #include "utils/lsyscache.h"
 #include "utils/rel.h"
 #include "utils/syscache.h"
@@ -108,6 +114,53 @@ finder_run(QueryBuilder *qb, long count)
 	if (rc != SPI_OK_SELECT)
 		elog(ERROR, "SPI_execute_plan failed: %s", SPI_result_code_string(rc));
 	return SPI_processed;
+}
+
+/*
+ * Run the built statement read-only with its rows going straight into a
+ * tuplestore, converted by position to desc (which may hold dropped
+ * columns the statement's rows do not).
+ */
+static void
+finder_run_to_store(QueryBuilder *qb, Tuplestorestate *store, TupleDesc desc,
+					MemoryContext cxt)
+{
+	void	   *handle;
+	SPIPlanPtr	plan = query_plan_acquire(qb, &handle);
+	ParamListInfo params = makeParamList(qb->nparams);
+	SPIExecuteOptions options;
+	DestReceiver *dest = CreateDestReceiver(DestTuplestore);
+	int			rc = 0;
+	int			i;
+
+	for (i = 0; i < qb->nparams; i++)
+	{
+		ParamExternData *prm = &params->params[i];
+
+		prm->value = qb->values[i];
+		prm->isnull = (qb->nulls[i] == 'n');
+		prm->pflags = PARAM_FLAG_CONST;
+		prm->ptype = qb->paramtypes[i];
+	}
+	SetTuplestoreDestReceiverParams(dest, store, cxt, false, desc,
+									gettext_noop("the rows do not match the row type of the model"));
+	memset(&options, 0, sizeof(options));
+	options.params = params;
+	options.read_only = true;
+	options.dest = dest;
+
+	PG_TRY();
+	{
+		rc = SPI_execute_plan_extended(plan, &options);
+	}
+	PG_FINALLY();
+	{
+		query_plan_release(handle);
+	}
+	PG_END_TRY();
+
+	if (rc != SPI_OK_SELECT)
+		elog(ERROR, "SPI_execute_plan_extended failed: %s", SPI_result_code_string(rc));
 }
 
 static void
@@ -228,6 +281,10 @@ parse_order_by(QueryBuilder *qb, const char *order_by, OrderTerm **terms)
 					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 					 errmsg("invalid order_by \"%s\"", order_by),
 					 errdetail("order_by is a comma-separated list of column names, each with an optional \"-\" for descending order.")));
+		if (n >= QUERY_MAX_TERMS)
+			ereport(ERROR,
+					(errcode(ERRCODE_STATEMENT_TOO_COMPLEX),
+					 errmsg("order_by has more than %d terms", QUERY_MAX_TERMS)));
 		if (n >= cap)
 		{
 			cap *= 2;
@@ -286,7 +343,9 @@ build_where(QueryBuilder *qb, Jsonb *conditions, text *order_by,
 	int			nterms = 0;
 	int			i;
 
-	append_select_rows(qb);
+	/* the columns themselves: the receiver maps them to the row type */
+	appendStringInfo(&qb->sql, "SELECT " QUERY_ALIAS ".* FROM %s " QUERY_ALIAS " WHERE ",
+					 qb->qualname);
 	query_compile_conditions(qb, conditions);
 
 	if (order_by)
@@ -349,8 +408,6 @@ am_where(PG_FUNCTION_ARGS)
 {
 	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
 	QueryBuilder qb;
-	uint64		nrows;
-	uint64		i;
 
 	model_rowtype(fcinfo);
 	InitMaterializedSRF(fcinfo, 0);
@@ -362,25 +419,8 @@ am_where(PG_FUNCTION_ARGS)
 				!PG_ARGISNULL(3), PG_ARGISNULL(3) ? 0 : PG_GETARG_INT32(3),
 				!PG_ARGISNULL(4), PG_ARGISNULL(4) ? 0 : PG_GETARG_INT32(4),
 				PG_ARGISNULL(5) ? NULL : PG_GETARG_TEXT_PP(5));
-	nrows = finder_run(&qb, 0);
-
-	for (i = 0; i < nrows; i++)
-	{
-		HeapTuple	row = SPI_tuptable->vals[i];
-		bool		isnull;
-		Datum		d = SPI_getbinval(row, SPI_tuptable->tupdesc, 1, &isnull);
-		HeapTupleHeader td;
-		HeapTupleData tuple;
-
-		if (isnull)
-			continue;
-		td = DatumGetHeapTupleHeader(d);
-		tuple.t_len = HeapTupleHeaderGetDatumLength(td);
-		ItemPointerSetInvalid(&tuple.t_self);
-		tuple.t_tableOid = InvalidOid;
-		tuple.t_data = td;
-		tuplestore_puttuple(rsinfo->setResult, &tuple);
-	}
+	finder_run_to_store(&qb, rsinfo->setResult, rsinfo->setDesc,
+						rsinfo->econtext->ecxt_per_query_memory);
 	finder_end(&qb);
 	return (Datum) 0;
 }
@@ -402,6 +442,113 @@ first_row(bool *isnull)
 	return SPI_datumTransfer(d, false, -1);
 }
 
+
+/*
+ * What am.find needs of a model, kept per backend so that a call compiles
+ * nothing: the statement, the key's type and its input function.  An entry
+ * is rebuilt after a relcache invalidation of its relation.
+ */
+typedef struct FindEntry
+{
+	Oid			rowtype;		/* hash key */
+	Oid			relid;
+	bool		valid;
+	char	   *sql;
+	char	   *relname;
+	char	   *column;			/* the primary key column */
+	Oid			keytype;
+	QueryTypeInput input;		/* of keytype, with the column's typmod */
+} FindEntry;
+
+static HTAB *find_cache = NULL;
+static MemoryContext find_cxt = NULL;
+
+static void
+find_cache_relcache_callback(Datum arg, Oid relid)
+{
+	HASH_SEQ_STATUS status;
+	FindEntry  *entry;
+
+	hash_seq_init(&status, find_cache);
+	while ((entry = hash_seq_search(&status)) != NULL)
+		if (!OidIsValid(relid) || entry->relid == relid)
+			entry->valid = false;
+}
+
+/*
+ * The find entry of a row type, built from the catalog when missing or
+ * invalid.  The relation is locked first, so that invalidations are seen.
+ */
+static FindEntry *
+find_entry(FunctionCallInfo fcinfo, Oid rowtype)
+{
+	FindEntry  *entry;
+	bool		found;
+	QueryBuilder qb;
+	PrimaryKey	pk;
+	QueryOperand key;
+	MemoryContext oldcxt;
+
+	if (find_cache == NULL)
+	{
+		HASHCTL		ctl;
+
+		find_cxt = AllocSetContextCreate(TopMemoryContext,
+										 "activemodel am.find cache",
+										 ALLOCSET_SMALL_SIZES);
+		ctl.keysize = sizeof(Oid);
+		ctl.entrysize = sizeof(FindEntry);
+		ctl.hcxt = find_cxt;
+		find_cache = hash_create("activemodel am.find cache", 16, &ctl,
+								 HASH_ELEM | HASH_BLOBS | HASH_CONTEXT);
+		CacheRegisterRelcacheCallback(find_cache_relcache_callback, (Datum) 0);
+	}
+
+	entry = hash_search(find_cache, &rowtype, HASH_ENTER, &found);
+	if (!found)
+	{
+		entry->valid = false;
+		entry->relid = InvalidOid;
+		entry->sql = entry->relname = entry->column = NULL;
+	}
+	if (entry->valid)
+	{
+		LockRelationOid(entry->relid, AccessShareLock);
+		if (entry->valid)
+			return entry;
+	}
+
+	/* (re)build: check the model as every finder does */
+	model_rowtype(fcinfo);
+	query_builder_init(&qb, rowtype);
+	require_primary_key(&qb, &pk, true, "am.find");
+	query_column_operand(&qb, pk.attnums[0], &key);
+	append_select_rows(&qb);
+	appendStringInfo(&qb.sql, "(%s %s $1)", key.expr,
+					 query_operator_sql(key.type, BTEqualStrategyNumber, key.column));
+	/* a soft-deleted row is not found (query_soft_delete.c) */
+	query_append_model_scope(&qb);
+
+	if (entry->sql)
+		pfree(entry->sql);
+	if (entry->relname)
+		pfree(entry->relname);
+	if (entry->column)
+		pfree(entry->column);
+	entry->sql = entry->relname = entry->column = NULL;
+	oldcxt = MemoryContextSwitchTo(find_cxt);
+	entry->relid = RelationGetRelid(qb.rel);
+	entry->sql = pstrdup(qb.sql.data);
+	entry->relname = pstrdup(RelationGetRelationName(qb.rel));
+	entry->column = pstrdup(key.column);
+	entry->keytype = key.type;
+	MemoryContextSwitchTo(oldcxt);
+	query_type_input_init(&entry->input, key.type, key.typmod, find_cxt);
+	query_builder_close(&qb);
+	entry->valid = true;
+	return entry;
+}
+
 /*
  * Text form of the "any" id argument, for messages and for conversion.
  */
@@ -414,6 +561,8 @@ id_text(FunctionCallInfo fcinfo, int argno, Oid argtype)
 
 	if (argtype == UNKNOWNOID || argtype == CSTRINGOID)
 		return pstrdup(DatumGetCString(d));
+	if (argtype == TEXTOID)
+		return TextDatumGetCString(d);
 	getTypeOutputInfo(argtype, &output, &isvarlena);
 	return OidOutputFunctionCall(output, d);
 }
@@ -424,39 +573,42 @@ id_text(FunctionCallInfo fcinfo, int argno, Oid argtype)
 Datum
 am_find(PG_FUNCTION_ARGS)
 {
-	QueryBuilder qb;
-	PrimaryKey	pk;
-	QueryOperand key;
+	Oid			rowtype = get_fn_expr_argtype(fcinfo->flinfo, 0);
 	Oid			argtype = get_fn_expr_argtype(fcinfo->flinfo, 1);
+	FindEntry  *entry;
+	QueryBuilder qb;
 	char	   *idstr = NULL;
 	Datum		value;
 	Datum		result;
 	bool		isnull;
-	int			n;
 
-	finder_begin(&qb, fcinfo);
-	require_primary_key(&qb, &pk, true, "am.find");
-	query_column_operand(&qb, pk.attnums[0], &key);
+	if (SPI_connect() != SPI_OK_CONNECT)
+		elog(ERROR, "SPI_connect failed");
+	entry = find_entry(fcinfo, rowtype);
 
 	if (PG_ARGISNULL(1))
 		ereport(ERROR,
 				(errcode(ERRCODE_NO_DATA_FOUND),
-				 errmsg("could not find \"%s\" without an id",
-						RelationGetRelationName(qb.rel))));
-	if (argtype == key.type)
+				 errmsg("could not find \"%s\" without an id", entry->relname)));
+	if (argtype == entry->keytype)
 		value = PG_GETARG_DATUM(1);
 	else
 	{
 		idstr = id_text(fcinfo, 1, argtype);
-		value = query_text_value(&qb, idstr, key.type, key.typmod, "id");
+		value = query_type_input_call(&entry->input, pstrdup(idstr), "id");
 	}
-	append_select_rows(&qb);
-	n = query_add_param(&qb, key.type, value, false);
-	appendStringInfo(&qb.sql, "(%s %s $%d)", key.expr,
-					 query_operator_sql(key.type, BTEqualStrategyNumber, key.column),
-					 n);
-	/* a soft-deleted row is not found (query_soft_delete.c) */
-	query_append_model_scope(&qb);
+
+	/* a builder holding just the cached statement and its parameter */
+	memset(&qb, 0, sizeof(qb));
+	qb.relids = list_make1_oid(entry->relid);
+	initStringInfo(&qb.sql);
+	appendStringInfoString(&qb.sql, entry->sql);
+	qb.maxparams = 1;
+	qb.paramtypes = palloc(sizeof(Oid));
+	qb.values = palloc(sizeof(Datum));
+	qb.nulls = palloc(sizeof(char));
+	query_add_param(&qb, entry->keytype, value, false);
+
 	finder_run(&qb, 1);
 	result = first_row(&isnull);
 	if (isnull)
@@ -466,10 +618,9 @@ am_find(PG_FUNCTION_ARGS)
 		ereport(ERROR,
 				(errcode(ERRCODE_NO_DATA_FOUND),
 				 errmsg("could not find \"%s\" with %s = %s",
-						RelationGetRelationName(qb.rel),
-						quote_identifier(key.column), idstr)));
+						entry->relname, quote_identifier(entry->column), idstr)));
 	}
-	finder_end(&qb);
+	SPI_finish();
 	PG_RETURN_DATUM(result);
 }
 
@@ -641,6 +792,10 @@ am_pluck(PG_FUNCTION_ARGS)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("no columns to pluck")));
+	if (ncols > QUERY_MAX_TERMS)
+		ereport(ERROR,
+				(errcode(ERRCODE_STATEMENT_TOO_COMPLEX),
+				 errmsg("more than %d columns to pluck", QUERY_MAX_TERMS)));
 	store = materialize_jsonb(fcinfo, &desc);
 
 	finder_begin(&qb, fcinfo);

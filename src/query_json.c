@@ -168,11 +168,11 @@ build_levels(QueryBuilder *qb, JsonLevel *level, JsonbValue *opts,
 		{
 			JsonLevel  *child = palloc0(sizeof(JsonLevel));
 
-			if (++(*nlevels) > QUERY_MAX_CONDITIONS)
+			if (++(*nlevels) > QUERY_MAX_INCLUDES)
 				ereport(ERROR,
 						(errcode(ERRCODE_STATEMENT_TOO_COMPLEX),
 						 errmsg("include names more than %d relations",
-								QUERY_MAX_CONDITIONS)));
+								QUERY_MAX_INCLUDES)));
 			child->id = *nlevels;
 			child->parent = level;
 			child->relation = query_scope_relation(qb, level->scope, key,
@@ -300,15 +300,19 @@ append_object_ctes(QueryBuilder *qb, JsonLevel *level)
 	initStringInfo(&base);
 	if (level->only != NIL)
 	{
-		appendStringInfoString(&base, "pg_catalog.jsonb_build_object(");
+		/* a function takes at most 100 arguments: 50 pairs per call */
 		foreach(lc, level->only)
 		{
 			char	   *col = lfirst(lc);
+			int			i = foreach_current_index(lc);
 
-			appendStringInfo(&base, "%s%s, (l%d.r).%s",
-							 foreach_current_index(lc) ? ", " : "",
-							 quote_literal_cstr(col), level->id,
-							 quote_identifier(col));
+			if (i % 50 == 0)
+				appendStringInfoString(&base, i ? ") OPERATOR(pg_catalog.||) pg_catalog.jsonb_build_object(" :
+									   "pg_catalog.jsonb_build_object(");
+			else
+				appendStringInfoString(&base, ", ");
+			appendStringInfo(&base, "%s, (l%d.r).%s", quote_literal_cstr(col),
+							 level->id, quote_identifier(col));
 		}
 		appendStringInfoChar(&base, ')');
 	}
@@ -325,10 +329,13 @@ append_object_ctes(QueryBuilder *qb, JsonLevel *level)
 		bool		single = (r->kind == QUERY_BELONGS_TO);
 
 		appendStringInfo(&base, "%s%s, %s",
-						 nchildren++ ? ", " : " OPERATOR(pg_catalog.||) pg_catalog.jsonb_build_object(",
+						 nchildren % 50 ? ", " :
+						 nchildren ? ") OPERATOR(pg_catalog.||) pg_catalog.jsonb_build_object(" :
+						 " OPERATOR(pg_catalog.||) pg_catalog.jsonb_build_object(",
 						 quote_literal_cstr(r->name),
 						 single ? psprintf("o%d.v", child->id) :
 						 psprintf("COALESCE(a%d.v, '[]'::pg_catalog.jsonb)", child->id));
+		nchildren++;
 		if (single)
 			/* target.pk (o.k) = our fk */
 			appendStringInfo(&joins, " LEFT JOIN o%d ON o%d.k %s %s",

@@ -169,7 +169,7 @@ query_plan_acquire(QueryBuilder *qb, void **handle)
 	free_dead_entries();
 
 	initStringInfo(&key);
-	appendStringInfo(&key, "%u%s:", RelationGetRelid(qb->rel),
+	appendStringInfo(&key, "%u%s:", linitial_oid(qb->relids),
 					 qb->generic_plan ? "g" : "");
 	for (i = 0; i < qb->nparams; i++)
 		appendStringInfo(&key, "%u,", qb->paramtypes[i]);

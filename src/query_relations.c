@@ -13,8 +13,10 @@
  *   Rails' has_many :through and PostgREST's junction rule.
  *
  * The relations are read from pg_constraint when a key, order or column
- * names one; a statement that uses none never reads them.  Two relations
- * of one name are ambiguous (42702).
+ * names one; a statement that uses none never reads them.  They are kept
+ * per backend, and forgotten on any change of pg_constraint or any relcache
+ * invalidation (a table renamed, dropped or altered).  Two relations of one
+ * name are ambiguous (42702).
  *
  * IDENTIFICATION
  *	  src/query_relations.c
@@ -30,8 +32,12 @@
 #include "utils/array.h"
 #include "utils/builtins.h"
 #include "utils/fmgroids.h"
+#include "utils/hsearch.h"
+#include "utils/inval.h"
 #include "utils/lsyscache.h"
+#include "utils/memutils.h"
 #include "utils/rel.h"
+#include "utils/syscache.h"
 
 #include "query.h"
 
@@ -151,10 +157,10 @@ belongs_to_name(Oid relid, AttrNumber attnum)
 }
 
 /*
- * All relations of the table relid.
+ * All relations of the table relid, from the catalog.
  */
-List *
-query_relations(Oid relid)
+static List *
+build_relations(Oid relid)
 {
 	List	   *pkeys = NIL;
 	List	   *fks = read_foreign_keys(&pkeys);
@@ -301,4 +307,104 @@ query_find_relation(Relation rel, List *relations, const char *name)
 		}
 	}
 	return found;
+}
+
+/* relations per table, kept across statements */
+typedef struct RelationsEntry
+{
+	Oid			relid;			/* hash key */
+	List	   *relations;		/* of QueryRelation, in relations_cxt */
+} RelationsEntry;
+
+static MemoryContext relations_cxt = NULL;
+static HTAB *relations_cache = NULL;
+static bool relations_reset_pending = false;
+
+/*
+ * Invalidation: forget everything at the next lookup (an invalidation may
+ * arrive while a lookup is reading the catalog, so nothing is freed here).
+ */
+static void
+relations_relcache_callback(Datum arg, Oid relid)
+{
+	relations_reset_pending = true;
+}
+
+static void
+relations_syscache_callback(Datum arg, int cacheid, uint32 hashvalue)
+{
+	relations_reset_pending = true;
+}
+
+static List *
+copy_relations(List *relations)
+{
+	List	   *result = NIL;
+	ListCell   *lc;
+
+	foreach(lc, relations)
+	{
+		QueryRelation *r = palloc(sizeof(QueryRelation));
+
+		memcpy(r, lfirst(lc), sizeof(QueryRelation));
+		r->name = pstrdup(r->name);
+		r->conname = pstrdup(r->conname);
+		result = lappend(result, r);
+	}
+	return result;
+}
+
+static void
+relations_cache_create(void)
+{
+	HASHCTL		ctl;
+
+	ctl.keysize = sizeof(Oid);
+	ctl.entrysize = sizeof(RelationsEntry);
+	ctl.hcxt = relations_cxt;
+	relations_cache = hash_create("activemodel relations", 16, &ctl,
+								  HASH_ELEM | HASH_BLOBS | HASH_CONTEXT);
+}
+
+/*
+ * All relations of the table relid, in the current memory context.
+ */
+List *
+query_relations(Oid relid)
+{
+	RelationsEntry *entry;
+	List	   *relations;
+	MemoryContext oldcxt;
+
+	if (relations_cxt == NULL)
+	{
+		relations_cxt = AllocSetContextCreate(TopMemoryContext,
+											  "activemodel relations",
+											  ALLOCSET_SMALL_SIZES);
+		relations_cache_create();
+		CacheRegisterRelcacheCallback(relations_relcache_callback, (Datum) 0);
+		CacheRegisterSyscacheCallback(CONSTROID, relations_syscache_callback, (Datum) 0);
+	}
+	if (relations_reset_pending)
+	{
+		relations_reset_pending = false;
+		MemoryContextReset(relations_cxt);
+		relations_cache_create();
+	}
+
+	entry = hash_search(relations_cache, &relid, HASH_FIND, NULL);
+	if (entry)
+		return copy_relations(entry->relations);
+
+	relations = build_relations(relid);
+	if (!relations_reset_pending)
+	{
+		bool		found;
+
+		oldcxt = MemoryContextSwitchTo(relations_cxt);
+		entry = hash_search(relations_cache, &relid, HASH_ENTER, &found);
+		entry->relations = copy_relations(relations);
+		MemoryContextSwitchTo(oldcxt);
+	}
+	return relations;
 }

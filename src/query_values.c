@@ -33,26 +33,26 @@
 /* typeid_io.c: a column whose input function is this is of type typeid */
 extern Datum typeid_in(PG_FUNCTION_ARGS);
 
-/* a type's input function, looked up once per list of values */
-typedef struct TypeInput
-{
-	Oid			type;
-	int32		typmod;
-	Oid			ioparam;
-	FmgrInfo	fn;
-	bool		is_typeid;
-} TypeInput;
-
-static void
-type_input_init(QueryBuilder *qb, TypeInput *in, Oid type, int32 typmod)
+/*
+ * Look up the input function of type, its FmgrInfo allocated in cxt.
+ */
+void
+query_type_input_init(QueryTypeInput *in, Oid type, int32 typmod,
+					  MemoryContext cxt)
 {
 	Oid			fn;
 
 	in->type = type;
 	in->typmod = typmod;
 	getTypeInputInfo(type, &fn, &in->ioparam);
-	fmgr_info(fn, &in->fn);
+	fmgr_info_cxt(fn, &in->fn, cxt);
 	in->is_typeid = (in->fn.fn_addr == typeid_in);
+}
+
+static void
+type_input_init(QueryBuilder *qb, QueryTypeInput *in, Oid type, int32 typmod)
+{
+	query_type_input_init(in, type, typmod, CurrentMemoryContext);
 }
 
 /*
@@ -79,7 +79,7 @@ is_standard_uuid(const char *str)
 }
 
 static Datum
-type_input_convert(TypeInput *in, char *str)
+type_input_convert(QueryTypeInput *in, char *str)
 {
 	if (in->is_typeid && is_standard_uuid(str))
 	{
@@ -97,7 +97,7 @@ type_input_convert(TypeInput *in, char *str)
  * it raises.  Other errors (out of memory, cancel) pass unchanged.
  */
 static Datum
-type_input_call(TypeInput *in, char *str, const char *key)
+type_input_call(QueryTypeInput *in, char *str, const char *key)
 {
 	MemoryContext cxt = CurrentMemoryContext;
 	Datum		result = (Datum) 0;
@@ -129,6 +129,13 @@ type_input_call(TypeInput *in, char *str, const char *key)
 	return result;
 }
 
+/* the type's input for one value, errors naming key */
+Datum
+query_type_input_call(QueryTypeInput *in, char *str, const char *key)
+{
+	return type_input_call(in, str, key);
+}
+
 /*
  * Text of a JSON scalar as the type input functions read it, or NULL for
  * null, objects and arrays.
@@ -157,7 +164,7 @@ Datum
 query_text_value(QueryBuilder *qb, const char *text, Oid type, int32 typmod,
 				 const char *key)
 {
-	TypeInput	in;
+	QueryTypeInput in;
 
 	type_input_init(qb, &in, type, typmod);
 	return type_input_call(&in, pstrdup(text), key);
@@ -186,7 +193,7 @@ query_json_array_value(QueryBuilder *qb, JsonbValue *v, Oid elemtype,
 	JsonbIterator *it;
 	JsonbValue	elem;
 	JsonbIteratorToken tok;
-	TypeInput	in;
+	QueryTypeInput in;
 	bool		elem_is_jsonb = (elemtype == JSONBOID);
 	int			n = 0;
 	int			cap;
@@ -285,7 +292,7 @@ query_json_value(QueryBuilder *qb, JsonbValue *v, Oid type, int32 typmod,
 	str = query_json_scalar_text(v);
 	Assert(str != NULL);
 	{
-		TypeInput	in;
+		QueryTypeInput in;
 
 		type_input_init(qb, &in, type, typmod);
 		return type_input_call(&in, str, key);
