@@ -15,8 +15,9 @@ INSERT INTO sd_comments VALUES (1, 1, 'c1'), (2, 1, 'c2'), (3, 2, 'c3');
 INSERT INTO sd_tags VALUES (1, 'pg'), (2, 'c');
 INSERT INTO sd_post_tags VALUES (1, 1), (1, 2), (2, 1);
 
--- a statement kept before the table has a soft-delete column
+-- statements kept before the table has a soft-delete column
 SELECT id FROM am.where(NULL::sd_posts);
+SELECT id, title FROM am.find(NULL::sd_posts, 2);
 
 --
 -- am.add_soft_delete: a nullable column of the domain, idempotent
