@@ -35,13 +35,10 @@
 
 #include "access/htup_details.h"
 #include "access/stratnum.h"
-#include "catalog/namespace.h"
 #include "catalog/pg_index.h"
 #include "catalog/pg_type.h"
-#include "commands/trigger.h"
 #include "funcapi.h"
 #include "miscadmin.h"
-#include "nodes/makefuncs.h"
 #include "parser/parse_oper.h"
 #include "utils/array.h"
 #include "utils/builtins.h"
@@ -94,13 +91,16 @@ typedef struct PersistAttrs
 	PersistAttr *attrs;
 } PersistAttrs;
 
-/* one statement of a helper */
+/* one statement of a helper by id */
 typedef struct PersistStatement
 {
 	QueryBuilder qb;
 	QueryOperand key;			/* the primary key, when by id */
 	char	   *idstr;			/* the id as text, for messages */
 } PersistStatement;
+
+/* the SET list of an UPDATE by id (increment, touch, toggle) */
+typedef char *(*SetBuilder) (PersistStatement *st, FunctionCallInfo fcinfo);
 
 /* open the model named by the first argument and connect to SPI */
 static void
@@ -1061,15 +1061,11 @@ am_find_or_create_by(PG_FUNCTION_ARGS)
 
 /*
  * One UPDATE of the row with this id: "UPDATE model AS t0 SET <set> WHERE
- * (t0.pk = $1)" and the soft-delete scope; the row, or P0002.  set_sql
- * builds the SET list and may add parameters.
+ * (t0.pk = $1)" and the soft-delete scope; the row, or P0002.  build makes
+ * the SET list, adding the parameters it needs.
  */
-typedef char *(*SetBuilder) (PersistStatement *st, FunctionCallInfo fcinfo,
-							 void *arg);
-
 static Datum
-update_by_id(FunctionCallInfo fcinfo, const char *what, SetBuilder build,
-			 void *arg)
+update_by_id(FunctionCallInfo fcinfo, const char *what, SetBuilder build)
 {
 	PersistStatement st;
 	Datum		result;
@@ -1077,7 +1073,7 @@ update_by_id(FunctionCallInfo fcinfo, const char *what, SetBuilder build,
 	int			id;
 
 	id = begin_by_id(&st, fcinfo, what);
-	set = build(&st, fcinfo, arg);
+	set = build(&st, fcinfo);
 	appendStringInfo(&st.qb.sql, "UPDATE %s AS " QUERY_ALIAS " SET %s",
 					 st.qb.qualname, set);
 	append_id_condition(&st, id);
@@ -1111,7 +1107,7 @@ column_arg(QueryBuilder *qb, FunctionCallInfo fcinfo, int argno,
 
 /* increment: col = COALESCE(t0.col, 0) + by, in the column's type */
 static char *
-increment_set(PersistStatement *st, FunctionCallInfo fcinfo, void *arg)
+increment_set(PersistStatement *st, FunctionCallInfo fcinfo)
 {
 	QueryOperand col;
 	Oid			base;
@@ -1152,12 +1148,12 @@ increment_set(PersistStatement *st, FunctionCallInfo fcinfo, void *arg)
 Datum
 am_increment(PG_FUNCTION_ARGS)
 {
-	PG_RETURN_DATUM(update_by_id(fcinfo, "am.increment", increment_set, NULL));
+	PG_RETURN_DATUM(update_by_id(fcinfo, "am.increment", increment_set));
 }
 
 /* touch: the updated column = am.timestamp_now() */
 static char *
-touch_set(PersistStatement *st, FunctionCallInfo fcinfo, void *arg)
+touch_set(PersistStatement *st, FunctionCallInfo fcinfo)
 {
 	AttrNumber	updated = timestamps_column(&st->qb, 1);
 
@@ -1179,12 +1175,12 @@ touch_set(PersistStatement *st, FunctionCallInfo fcinfo, void *arg)
 Datum
 am_touch(PG_FUNCTION_ARGS)
 {
-	PG_RETURN_DATUM(update_by_id(fcinfo, "am.touch", touch_set, NULL));
+	PG_RETURN_DATUM(update_by_id(fcinfo, "am.touch", touch_set));
 }
 
 /* toggle: col = NOT coalesce(col, false) */
 static char *
-toggle_set(PersistStatement *st, FunctionCallInfo fcinfo, void *arg)
+toggle_set(PersistStatement *st, FunctionCallInfo fcinfo)
 {
 	QueryOperand col;
 
@@ -1206,7 +1202,7 @@ toggle_set(PersistStatement *st, FunctionCallInfo fcinfo, void *arg)
 Datum
 am_toggle(PG_FUNCTION_ARGS)
 {
-	PG_RETURN_DATUM(update_by_id(fcinfo, "am.toggle", toggle_set, NULL));
+	PG_RETURN_DATUM(update_by_id(fcinfo, "am.toggle", toggle_set));
 }
 
 /*
@@ -1240,8 +1236,7 @@ set_deleted(FunctionCallInfo fcinfo, bool deleting)
 	if (isnull)
 	{
 		/* already so, or missing: read it, deleted or not */
-		st.qb.sql.len = 0;
-		st.qb.sql.data[0] = '\0';
+		resetStringInfo(&st.qb.sql);
 		append_select_rows(&st.qb);
 		append_id_condition(&st, id);
 		persist_run(&st.qb);
