@@ -22,6 +22,10 @@ PG_CPPFLAGS = -I$(srcdir)/src
 
 EXTRA_CLEAN = test/fuzz/fuzz_typeid test/fuzz/corpus-run
 
+PG_CONFIG ?= pg_config
+PGXS := $(shell $(PG_CONFIG) --pgxs)
+include $(PGXS)
+
 # the control file and the full install script must be of EXTVERSION
 versioncheck:
 	@grep -qx "default_version = '$(EXTVERSION)'" $(EXTENSION).control || \
@@ -30,7 +34,3 @@ versioncheck:
 		{ echo "sql/$(EXTENSION)--$(EXTVERSION).sql is missing" >&2; exit 1; }
 
 .PHONY: versioncheck
-
-PG_CONFIG ?= pg_config
-PGXS := $(shell $(PG_CONFIG) --pgxs)
-include $(PGXS)

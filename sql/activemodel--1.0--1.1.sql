@@ -7,6 +7,266 @@
 -- test/t/020_upgrade.pl checks that 1.0 updated to 1.1 has exactly the
 -- objects of a fresh 1.1 install.
 
+--
+-- Lifecycle hooks: the security review of 1.0 (issue 8).
+--
+
+-- The view binds only pg_catalog's operators: 1.0's resolved an unqualified
+-- "=" at install time, so an exact =(oid, regclass) planted in the target
+-- schema beforehand ran as whoever read the view.
+CREATE OR REPLACE VIEW am.hooks AS
+SELECT r.tbl AS "table",
+	   r.event,
+	   p.oid::pg_catalog.regprocedure AS "function",
+	   r.priority
+FROM am.hook_registry r
+LEFT JOIN pg_catalog.pg_class c ON c.oid OPERATOR(pg_catalog.=) r.tbl::pg_catalog.oid
+LEFT JOIN pg_catalog.pg_namespace n ON n.nspname OPERATOR(pg_catalog.=) r.fn_schema
+LEFT JOIN pg_catalog.pg_proc p
+	   ON p.pronamespace OPERATOR(pg_catalog.=) n.oid
+	  AND p.proname OPERATOR(pg_catalog.=) r.fn_name
+	  AND p.proargtypes OPERATOR(pg_catalog.=) pg_catalog.array_to_string(
+			pg_catalog.array_fill(c.reltype, ARRAY[r.fn_nargs::pg_catalog.int4]), ' ')::pg_catalog.oidvector
+ORDER BY r.tbl::pg_catalog.text,
+		 pg_catalog.array_position(ARRAY[
+			'before_save', 'before_create', 'before_update', 'before_destroy',
+			'after_create', 'after_update', 'after_save', 'after_destroy',
+			'after_create_commit', 'after_update_commit', 'after_destroy_commit',
+			'after_commit']::pg_catalog.text[], r.event),
+		 r.priority, r.fn_name, r.fn_schema, r.fn_nargs;
+
+-- the rows of a hook function, for the event triggers that follow renames
+-- and drops of functions
+CREATE INDEX hook_registry_fn_idx ON am.hook_registry (fn_schema, fn_name);
+
+-- attached to another table, these would let any role lock every hooked
+-- table and flush every session's cache
+REVOKE EXECUTE ON FUNCTION am.hooks_registry_changed() FROM PUBLIC;
+REVOKE EXECUTE ON FUNCTION am.hooks_ddl_trigger() FROM PUBLIC;
+
+-- every command that can rename a table, a function or a schema
+DROP EVENT TRIGGER am_hooks_rename_start;
+DROP EVENT TRIGGER am_hooks_rename_end;
+CREATE EVENT TRIGGER am_hooks_rename_start ON ddl_command_start
+	WHEN TAG IN ('ALTER TABLE', 'ALTER INDEX', 'ALTER VIEW', 'ALTER MATERIALIZED VIEW',
+				'ALTER SEQUENCE', 'ALTER FOREIGN TABLE', 'ALTER FUNCTION', 'ALTER ROUTINE',
+				'ALTER PROCEDURE', 'ALTER SCHEMA', 'ALTER EXTENSION')
+	EXECUTE FUNCTION am.hooks_ddl_trigger();
+CREATE EVENT TRIGGER am_hooks_rename_end ON ddl_command_end
+	WHEN TAG IN ('ALTER TABLE', 'ALTER INDEX', 'ALTER VIEW', 'ALTER MATERIALIZED VIEW',
+				'ALTER SEQUENCE', 'ALTER FOREIGN TABLE', 'ALTER FUNCTION', 'ALTER ROUTINE',
+				'ALTER PROCEDURE', 'ALTER SCHEMA', 'ALTER EXTENSION')
+	EXECUTE FUNCTION am.hooks_ddl_trigger();
+
+CREATE FUNCTION am.hook_events()
+	RETURNS TABLE (event text, timing text, operations text[], "position" integer)
+	AS 'MODULE_PATHNAME', 'hook_events' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE ROWS 12;
+COMMENT ON FUNCTION am.hook_events() IS
+	'the lifecycle events: when each runs, for which writes, in the order am.hooks lists them';
+
+--
+-- Table checks and timestamps that follow the clock setting (issues 8, 10, 14)
+--
+
+-- The table and owner check of the functions that change a table on its
+-- owner's behalf, with the lock they take (src/table_check.c).  Anyone may
+-- call it: it only tells whether the caller owns the table.
+CREATE FUNCTION am._check_owned_table(tbl regclass, caller text) RETURNS void
+	AS 'MODULE_PATHNAME', 'am_check_owned_table_sql'
+	LANGUAGE C VOLATILE PARALLEL UNSAFE;
+COMMENT ON FUNCTION am._check_owned_table(regclass, text) IS 'internal: raise unless tbl is a table the current user owns, then lock it (and its partitions) in SHARE ROW EXCLUSIVE mode; caller is the function named in the hint';
+
+-- The default of the columns am.add_timestamps adds: the time of the clock
+-- activemodel.timestamp_clock selects, read once per row.
+CREATE FUNCTION am.timestamp_now() RETURNS timestamptz
+	AS 'MODULE_PATHNAME', 'am_timestamp_now'
+	LANGUAGE C VOLATILE PARALLEL SAFE;
+COMMENT ON FUNCTION am.timestamp_now() IS 'the time activemodel.timestamp_clock selects (now(), statement_timestamp() or clock_timestamp() read once per row); default of the columns am.add_timestamps adds';
+
+-- One table and owner check (am._check_owned_table) for the mixins' helpers,
+-- every name in their bodies schema-qualified; am.add_timestamps gives the
+-- columns it adds the default am.timestamp_now().  Tables that already have
+-- timestamps keep their defaults: calling am.add_timestamps again switches a
+-- now() default to am.timestamp_now() (see README, Upgrading).
+CREATE OR REPLACE FUNCTION am.add_typeid(tbl regclass, prefix text, col name DEFAULT 'id')
+RETURNS void
+LANGUAGE plpgsql
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+	col_type regtype;
+	target text;
+	bad text;
+BEGIN
+	-- the owner only; locked before the existing values are validated, so
+	-- that no row changes between the checks and the conversion
+	PERFORM am._check_owned_table(tbl, 'am.add_typeid');
+
+	-- the type modifier checks the prefix (and registers a long one)
+	target := pg_catalog.format('@extschema@.typeid(%L)', prefix);
+	EXECUTE pg_catalog.format('SELECT NULL::%s', target);
+
+	SELECT a.atttypid INTO col_type
+	FROM pg_catalog.pg_attribute a
+	WHERE a.attrelid OPERATOR(pg_catalog.=) tbl AND a.attname OPERATOR(pg_catalog.=) col
+	  AND a.attnum OPERATOR(pg_catalog.>) 0 AND NOT a.attisdropped;
+
+	IF NOT FOUND THEN
+		-- a volatile default gives every existing row its own ID
+		EXECUTE pg_catalog.format('ALTER TABLE %s ADD COLUMN %I %s NOT NULL DEFAULT @extschema@.typeid_generate(%L)',
+								  tbl, col, target, prefix);
+	ELSE
+		IF col_type OPERATOR(pg_catalog.=) 'pg_catalog.uuid'::pg_catalog.regtype THEN
+			EXECUTE pg_catalog.format('ALTER TABLE %s ALTER COLUMN %I TYPE %s USING @extschema@.typeid_from_uuid(%L, %I)',
+									  tbl, col, target, prefix, col);
+		ELSIF col_type OPERATOR(pg_catalog.=) ANY (ARRAY['pg_catalog.text', 'pg_catalog.varchar', '@extschema@.typeid']::pg_catalog.regtype[]) THEN
+			EXECUTE pg_catalog.format('SELECT v FROM (SELECT %I::pg_catalog.text AS v FROM %s) s
+									   WHERE v IS NOT NULL AND NOT @extschema@.typeid_is_valid(v) LIMIT 1',
+									  col, tbl)
+				INTO bad;
+			IF bad IS NOT NULL THEN
+				RAISE EXCEPTION 'column "%" of table % holds values that are not typeids', col, tbl
+					USING ERRCODE = 'invalid_text_representation',
+						  DETAIL = pg_catalog.format('For example %L.', bad);
+			END IF;
+			EXECUTE pg_catalog.format('SELECT v FROM (SELECT %I::pg_catalog.text AS v FROM %s) s
+									   WHERE v IS NOT NULL
+									     AND @extschema@.typeid_prefix(v::@extschema@.typeid)
+									         OPERATOR(pg_catalog.<>) ALL (ARRAY[%L, %L]::pg_catalog.text[])
+									   LIMIT 1',
+									  col, tbl, prefix, '')
+				INTO bad;
+			IF bad IS NOT NULL THEN
+				RAISE EXCEPTION 'column "%" of table % holds typeids with prefixes other than "%"',
+								col, tbl, prefix
+					USING ERRCODE = 'invalid_parameter_value',
+						  DETAIL = pg_catalog.format('For example %L.', bad),
+						  HINT = 'Values without a prefix take the column''s; change the others first.';
+			END IF;
+			EXECUTE pg_catalog.format('ALTER TABLE %s ALTER COLUMN %I TYPE %s USING %I::pg_catalog.text::@extschema@.typeid',
+									  tbl, col, target, col);
+		ELSE
+			RAISE EXCEPTION 'column "%" of table % is of type %', col, tbl, col_type
+				USING ERRCODE = 'datatype_mismatch',
+					  HINT = 'am.add_typeid converts columns of type uuid, text, character varying or typeid.';
+		END IF;
+		EXECUTE pg_catalog.format('ALTER TABLE %s ALTER COLUMN %I SET DEFAULT @extschema@.typeid_generate(%L)',
+								  tbl, col, prefix);
+	END IF;
+
+	IF NOT EXISTS (SELECT FROM pg_catalog.pg_constraint c
+				   WHERE c.conrelid OPERATOR(pg_catalog.=) tbl AND c.contype OPERATOR(pg_catalog.=) 'p') THEN
+		EXECUTE pg_catalog.format('ALTER TABLE %s ADD PRIMARY KEY (%I)', tbl, col);
+	END IF;
+END
+$$;
+
+CREATE OR REPLACE FUNCTION am.add_timestamps(tbl regclass,
+								  created_col name DEFAULT 'created_at',
+								  updated_col name DEFAULT 'updated_at')
+RETURNS void
+LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE SECURITY INVOKER
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+	rel_name name;
+	col name;
+	col_type regtype;
+	col_default text;
+	added text[] := '{}';
+	clocked text[] := '{}';
+BEGIN
+	IF created_col OPERATOR(pg_catalog.=) '' THEN
+		created_col := NULL;
+	END IF;
+	IF updated_col OPERATOR(pg_catalog.=) '' THEN
+		updated_col := NULL;
+	END IF;
+	IF created_col IS NULL AND updated_col IS NULL THEN
+		RAISE EXCEPTION 'created_col and updated_col cannot both be NULL'
+			USING ERRCODE = 'invalid_parameter_value',
+				  HINT = 'Name the created column, the updated column, or both.';
+	END IF;
+	IF created_col OPERATOR(pg_catalog.=) updated_col THEN
+		RAISE EXCEPTION 'created_col and updated_col are both "%"', created_col
+			USING ERRCODE = 'invalid_parameter_value',
+				  HINT = 'Use two different columns, or NULL for one of them.';
+	END IF;
+
+	-- the owner only; the lock is self-exclusive, so concurrent calls queue
+	-- instead of racing on the same column
+	PERFORM am._check_owned_table(tbl, 'am.add_timestamps');
+	SELECT c.relname INTO rel_name FROM pg_catalog.pg_class c WHERE c.oid OPERATOR(pg_catalog.=) tbl;
+
+	FOREACH col IN ARRAY ARRAY[created_col, updated_col] LOOP
+		CONTINUE WHEN col IS NULL;
+		SELECT a.atttypid, pg_catalog.pg_get_expr(d.adbin, d.adrelid) INTO col_type, col_default
+		FROM pg_catalog.pg_attribute a
+		LEFT JOIN pg_catalog.pg_attrdef d
+			ON d.adrelid OPERATOR(pg_catalog.=) a.attrelid AND d.adnum OPERATOR(pg_catalog.=) a.attnum
+		WHERE a.attrelid OPERATOR(pg_catalog.=) tbl AND a.attname OPERATOR(pg_catalog.=) col
+		  AND a.attnum OPERATOR(pg_catalog.>) 0 AND NOT a.attisdropped;
+		IF NOT FOUND THEN
+			added := pg_catalog.array_append(added,
+				pg_catalog.format('ADD COLUMN %I pg_catalog.timestamptz NOT NULL DEFAULT pg_catalog.now()', col));
+			clocked := pg_catalog.array_append(clocked,
+				pg_catalog.format('ALTER COLUMN %I SET DEFAULT am.timestamp_now()', col));
+		ELSIF col_type OPERATOR(pg_catalog.<>) ALL (ARRAY['pg_catalog.timestamptz', 'pg_catalog.timestamp']::pg_catalog.regtype[]) THEN
+			RAISE EXCEPTION 'column "%" of relation "%" has type %', col, rel_name, pg_catalog.format_type(col_type, NULL)
+				USING ERRCODE = 'datatype_mismatch',
+					  DETAIL = 'Timestamp columns must be of type timestamp with time zone or timestamp without time zone.',
+					  HINT = 'Change the column''s type, or pass another column name.';
+		ELSIF col_default OPERATOR(pg_catalog.=) 'now()' THEN
+			-- the default that 1.0 gave: follow the clock setting from now on
+			clocked := pg_catalog.array_append(clocked,
+				pg_catalog.format('ALTER COLUMN %I SET DEFAULT am.timestamp_now()', col));
+		END IF;
+	END LOOP;
+
+	-- Existing rows get now() from the catalog, without a rewrite (which a
+	-- volatile default would cause); new rows follow the clock setting.
+	IF pg_catalog.cardinality(added) OPERATOR(pg_catalog.>) 0 THEN
+		EXECUTE pg_catalog.format('ALTER TABLE %s %s', tbl, pg_catalog.array_to_string(added, ', '));
+	END IF;
+	IF pg_catalog.cardinality(clocked) OPERATOR(pg_catalog.>) 0 THEN
+		EXECUTE pg_catalog.format('ALTER TABLE %s %s', tbl, pg_catalog.array_to_string(clocked, ', '));
+	END IF;
+
+	EXECUTE pg_catalog.format('CREATE OR REPLACE TRIGGER am_timestamps BEFORE INSERT OR UPDATE ON %s '
+							  'FOR EACH ROW EXECUTE FUNCTION am.timestamps(%L, %L)',
+							  tbl, coalesce(created_col, ''), coalesce(updated_col, ''));
+END
+$$;
+COMMENT ON FUNCTION am.add_timestamps(regclass, name, name) IS 'add created and updated timestamptz columns where missing, defaulting to am.timestamp_now(), and the am_timestamps trigger that keeps them; NULL omits a column; idempotent, owner only';
+
+CREATE OR REPLACE FUNCTION am.remove_timestamps(tbl regclass) RETURNS boolean
+LANGUAGE plpgsql VOLATILE STRICT PARALLEL UNSAFE SECURITY INVOKER
+SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+	PERFORM am._check_owned_table(tbl, 'am.remove_timestamps');
+	IF NOT EXISTS (SELECT FROM pg_catalog.pg_trigger t
+				   WHERE t.tgrelid OPERATOR(pg_catalog.=) tbl
+					 AND t.tgname OPERATOR(pg_catalog.=) 'am_timestamps'
+					 AND t.tgfoid OPERATOR(pg_catalog.=) 'am.timestamps()'::pg_catalog.regprocedure) THEN
+		RETURN false;
+	END IF;
+	EXECUTE pg_catalog.format('DROP TRIGGER am_timestamps ON %s', tbl);
+	RETURN true;
+END
+$$;
+
+-- typeid casts for clients (issue 11)
+--
+-- text -> typeid becomes implicit and varchar -> typeid is new, so that
+-- strings bound as text or varchar by client drivers compare with typeid
+-- columns (see activemodel--1.1.sql).  A cast's context cannot be altered:
+-- drop and create it again.  Nothing records a dependency on an I/O cast,
+-- so stored views and defaults that use it are unaffected.
+DROP CAST (text AS typeid);
+CREATE CAST (text AS typeid) WITH INOUT AS IMPLICIT;
+CREATE CAST (varchar AS typeid) WITH INOUT AS IMPLICIT;
+
 -- ActiveRecord helpers: finders (issue 9)
 
 CREATE FUNCTION am."where"(model anyelement, conditions jsonb DEFAULT '{}',

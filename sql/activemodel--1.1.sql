@@ -232,7 +232,10 @@ COMMENT ON FUNCTION typeid(typeid, integer, boolean) IS 'cast to typeid(''prefix
 
 CREATE CAST (typeid AS typeid) WITH FUNCTION typeid(typeid, integer, boolean) AS IMPLICIT;
 CREATE CAST (typeid AS text) WITH INOUT AS ASSIGNMENT;
-CREATE CAST (text AS typeid) WITH INOUT AS ASSIGNMENT;
+-- text -> typeid is implicit (since 1.1) so that strings that drivers bind as
+-- text or varchar compare with typeid columns; see "typeid casts for
+-- clients" at the end for the varchar cast and the reasons.
+CREATE CAST (text AS typeid) WITH INOUT AS IMPLICIT;
 CREATE CAST (typeid AS uuid) WITH FUNCTION typeid_uuid(typeid);
 CREATE CAST (uuid AS typeid) WITH FUNCTION typeid(uuid) AS ASSIGNMENT;
 
@@ -246,76 +249,69 @@ LANGUAGE plpgsql
 SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
-	rel_kind "char";
-	rel_owner oid;
-	rel_name name;
 	col_type regtype;
 	target text;
 	bad text;
 BEGIN
-	SELECT c.relkind, c.relowner, c.relname INTO rel_kind, rel_owner, rel_name
-	FROM pg_class c WHERE c.oid = tbl;
-	IF rel_kind NOT IN ('r', 'p') THEN
-		RAISE EXCEPTION '"%" is not a table', rel_name
-			USING ERRCODE = 'wrong_object_type',
-				  HINT = 'am.add_typeid works on tables and partitioned tables.';
-	END IF;
-	IF NOT pg_has_role(rel_owner, 'USAGE') THEN
-		RAISE EXCEPTION 'must be owner of table %', rel_name
-			USING ERRCODE = 'insufficient_privilege';
-	END IF;
+	-- the owner only; locked before the existing values are validated, so
+	-- that no row changes between the checks and the conversion
+	PERFORM am._check_owned_table(tbl, 'am.add_typeid');
 
 	-- the type modifier checks the prefix (and registers a long one)
-	target := format('@extschema@.typeid(%L)', prefix);
-	EXECUTE format('SELECT NULL::%s', target);
+	target := pg_catalog.format('@extschema@.typeid(%L)', prefix);
+	EXECUTE pg_catalog.format('SELECT NULL::%s', target);
 
 	SELECT a.atttypid INTO col_type
-	FROM pg_attribute a
-	WHERE a.attrelid = tbl AND a.attname = col AND a.attnum > 0 AND NOT a.attisdropped;
+	FROM pg_catalog.pg_attribute a
+	WHERE a.attrelid OPERATOR(pg_catalog.=) tbl AND a.attname OPERATOR(pg_catalog.=) col
+	  AND a.attnum OPERATOR(pg_catalog.>) 0 AND NOT a.attisdropped;
 
 	IF NOT FOUND THEN
 		-- a volatile default gives every existing row its own ID
-		EXECUTE format('ALTER TABLE %s ADD COLUMN %I %s NOT NULL DEFAULT @extschema@.typeid_generate(%L)',
-					   tbl, col, target, prefix);
+		EXECUTE pg_catalog.format('ALTER TABLE %s ADD COLUMN %I %s NOT NULL DEFAULT @extschema@.typeid_generate(%L)',
+								  tbl, col, target, prefix);
 	ELSE
-		IF col_type = 'uuid'::regtype THEN
-			EXECUTE format('ALTER TABLE %s ALTER COLUMN %I TYPE %s USING @extschema@.typeid_from_uuid(%L, %I)',
-						   tbl, col, target, prefix, col);
-		ELSIF col_type IN ('text'::regtype, 'character varying'::regtype, '@extschema@.typeid'::regtype) THEN
-			EXECUTE format('SELECT v FROM (SELECT %I::text AS v FROM %s) s
-							WHERE v IS NOT NULL AND NOT @extschema@.typeid_is_valid(v) LIMIT 1',
-						   col, tbl)
+		IF col_type OPERATOR(pg_catalog.=) 'pg_catalog.uuid'::pg_catalog.regtype THEN
+			EXECUTE pg_catalog.format('ALTER TABLE %s ALTER COLUMN %I TYPE %s USING @extschema@.typeid_from_uuid(%L, %I)',
+									  tbl, col, target, prefix, col);
+		ELSIF col_type OPERATOR(pg_catalog.=) ANY (ARRAY['pg_catalog.text', 'pg_catalog.varchar', '@extschema@.typeid']::pg_catalog.regtype[]) THEN
+			EXECUTE pg_catalog.format('SELECT v FROM (SELECT %I::pg_catalog.text AS v FROM %s) s
+									   WHERE v IS NOT NULL AND NOT @extschema@.typeid_is_valid(v) LIMIT 1',
+									  col, tbl)
 				INTO bad;
 			IF bad IS NOT NULL THEN
 				RAISE EXCEPTION 'column "%" of table % holds values that are not typeids', col, tbl
 					USING ERRCODE = 'invalid_text_representation',
-						  DETAIL = format('For example %L.', bad);
+						  DETAIL = pg_catalog.format('For example %L.', bad);
 			END IF;
-			EXECUTE format('SELECT v FROM (SELECT %I::text AS v FROM %s) s
-							WHERE v IS NOT NULL
-							  AND @extschema@.typeid_prefix(v::@extschema@.typeid) NOT IN (%L, %L) LIMIT 1',
-						   col, tbl, prefix, '')
+			EXECUTE pg_catalog.format('SELECT v FROM (SELECT %I::pg_catalog.text AS v FROM %s) s
+									   WHERE v IS NOT NULL
+									     AND @extschema@.typeid_prefix(v::@extschema@.typeid)
+									         OPERATOR(pg_catalog.<>) ALL (ARRAY[%L, %L]::pg_catalog.text[])
+									   LIMIT 1',
+									  col, tbl, prefix, '')
 				INTO bad;
 			IF bad IS NOT NULL THEN
 				RAISE EXCEPTION 'column "%" of table % holds typeids with prefixes other than "%"',
 								col, tbl, prefix
 					USING ERRCODE = 'invalid_parameter_value',
-						  DETAIL = format('For example %L.', bad),
+						  DETAIL = pg_catalog.format('For example %L.', bad),
 						  HINT = 'Values without a prefix take the column''s; change the others first.';
 			END IF;
-			EXECUTE format('ALTER TABLE %s ALTER COLUMN %I TYPE %s USING %I::text::@extschema@.typeid',
-						   tbl, col, target, col);
+			EXECUTE pg_catalog.format('ALTER TABLE %s ALTER COLUMN %I TYPE %s USING %I::pg_catalog.text::@extschema@.typeid',
+									  tbl, col, target, col);
 		ELSE
 			RAISE EXCEPTION 'column "%" of table % is of type %', col, tbl, col_type
 				USING ERRCODE = 'datatype_mismatch',
 					  HINT = 'am.add_typeid converts columns of type uuid, text, character varying or typeid.';
 		END IF;
-		EXECUTE format('ALTER TABLE %s ALTER COLUMN %I SET DEFAULT @extschema@.typeid_generate(%L)',
-					   tbl, col, prefix);
+		EXECUTE pg_catalog.format('ALTER TABLE %s ALTER COLUMN %I SET DEFAULT @extschema@.typeid_generate(%L)',
+								  tbl, col, prefix);
 	END IF;
 
-	IF NOT EXISTS (SELECT FROM pg_constraint WHERE conrelid = tbl AND contype = 'p') THEN
-		EXECUTE format('ALTER TABLE %s ADD PRIMARY KEY (%I)', tbl, col);
+	IF NOT EXISTS (SELECT FROM pg_catalog.pg_constraint c
+				   WHERE c.conrelid OPERATOR(pg_catalog.=) tbl AND c.contype OPERATOR(pg_catalog.=) 'p') THEN
+		EXECUTE pg_catalog.format('ALTER TABLE %s ADD PRIMARY KEY (%I)', tbl, col);
 	END IF;
 END
 $$;
@@ -345,6 +341,9 @@ CREATE TABLE am.hook_registry (
 	PRIMARY KEY (tbl, event, fn_schema, fn_name, fn_nargs)
 );
 SELECT pg_catalog.pg_extension_config_dump('am.hook_registry', '');
+-- the rows of a hook function, for the event triggers that follow renames
+-- and drops of functions
+CREATE INDEX hook_registry_fn_idx ON am.hook_registry (fn_schema, fn_name);
 REVOKE ALL ON am.hook_registry FROM PUBLIC;
 GRANT SELECT ON am.hook_registry TO PUBLIC;
 COMMENT ON TABLE am.hook_registry IS 'lifecycle hooks; change with am.add_hook and am.remove_hook, read am.hooks';
@@ -355,17 +354,19 @@ SELECT r.tbl AS "table",
 	   p.oid::pg_catalog.regprocedure AS "function",
 	   r.priority
 FROM am.hook_registry r
-LEFT JOIN pg_catalog.pg_class c ON c.oid = r.tbl
-LEFT JOIN pg_catalog.pg_namespace n ON n.nspname = r.fn_schema
+LEFT JOIN pg_catalog.pg_class c ON c.oid OPERATOR(pg_catalog.=) r.tbl::pg_catalog.oid
+LEFT JOIN pg_catalog.pg_namespace n ON n.nspname OPERATOR(pg_catalog.=) r.fn_schema
 LEFT JOIN pg_catalog.pg_proc p
-	   ON p.pronamespace = n.oid AND p.proname = r.fn_name
-	  AND p.proargtypes = pg_catalog.array_to_string(pg_catalog.array_fill(c.reltype, ARRAY[r.fn_nargs::integer]), ' ')::pg_catalog.oidvector
+	   ON p.pronamespace OPERATOR(pg_catalog.=) n.oid
+	  AND p.proname OPERATOR(pg_catalog.=) r.fn_name
+	  AND p.proargtypes OPERATOR(pg_catalog.=) pg_catalog.array_to_string(
+			pg_catalog.array_fill(c.reltype, ARRAY[r.fn_nargs::pg_catalog.int4]), ' ')::pg_catalog.oidvector
 ORDER BY r.tbl::pg_catalog.text,
 		 pg_catalog.array_position(ARRAY[
 			'before_save', 'before_create', 'before_update', 'before_destroy',
 			'after_create', 'after_update', 'after_save', 'after_destroy',
 			'after_create_commit', 'after_update_commit', 'after_destroy_commit',
-			'after_commit'], r.event),
+			'after_commit']::pg_catalog.text[], r.event),
 		 r.priority, r.fn_name, r.fn_schema, r.fn_nargs;
 GRANT SELECT ON am.hooks TO PUBLIC;
 COMMENT ON VIEW am.hooks IS 'lifecycle hooks by table, in the order they run';
@@ -395,6 +396,12 @@ CREATE FUNCTION am.hook_event() RETURNS text
 	AS 'MODULE_PATHNAME', 'hook_event' LANGUAGE C STABLE PARALLEL RESTRICTED;
 COMMENT ON FUNCTION am.hook_event() IS 'event of the hook running now; NULL outside hooks';
 
+CREATE FUNCTION am.hook_events()
+	RETURNS TABLE (event text, timing text, operations text[], "position" integer)
+	AS 'MODULE_PATHNAME', 'hook_events' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE ROWS 12;
+COMMENT ON FUNCTION am.hook_events() IS
+	'the lifecycle events: when each runs, for which writes, in the order am.hooks lists them';
+
 CREATE FUNCTION am.hook_operation() RETURNS text
 	AS 'MODULE_PATHNAME', 'hook_operation' LANGUAGE C STABLE PARALLEL RESTRICTED;
 COMMENT ON FUNCTION am.hook_operation() IS
@@ -407,24 +414,34 @@ CREATE FUNCTION am.hooks_registry_changed() RETURNS trigger
 	AS 'MODULE_PATHNAME', 'hooks_registry_changed' LANGUAGE C;
 COMMENT ON FUNCTION am.hooks_registry_changed() IS
 	'trigger of am.hook_registry: refresh cached hooks and the dispatch triggers'' dependencies';
+REVOKE EXECUTE ON FUNCTION am.hooks_registry_changed() FROM PUBLIC;
 CREATE TRIGGER hook_registry_changed
 	AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON am.hook_registry
 	FOR EACH STATEMENT EXECUTE FUNCTION am.hooks_registry_changed();
 
 -- Event triggers keeping the registry in step with drops and renames, and
 -- recording the dependencies of dispatch triggers created by a restore.
+-- The rename triggers fire for every command that can rename a table (of
+-- ALTER INDEX, VIEW, SEQUENCE, MATERIALIZED VIEW and FOREIGN TABLE only
+-- ALTER INDEX can, but they are listed should PostgreSQL allow more), a
+-- function or a schema; for other ALTERs they read nothing.
 CREATE FUNCTION am.hooks_ddl_trigger() RETURNS event_trigger
 	AS 'MODULE_PATHNAME', 'hooks_ddl_trigger' LANGUAGE C;
 COMMENT ON FUNCTION am.hooks_ddl_trigger() IS
 	'event trigger: forget hooks of dropped tables and functions, follow renames, record dependencies of restored dispatch triggers';
+REVOKE EXECUTE ON FUNCTION am.hooks_ddl_trigger() FROM PUBLIC;
 
 CREATE EVENT TRIGGER am_hooks_drop ON sql_drop
 	EXECUTE FUNCTION am.hooks_ddl_trigger();
 CREATE EVENT TRIGGER am_hooks_rename_start ON ddl_command_start
-	WHEN TAG IN ('ALTER FUNCTION', 'ALTER ROUTINE', 'ALTER TABLE', 'ALTER SCHEMA', 'ALTER EXTENSION')
+	WHEN TAG IN ('ALTER TABLE', 'ALTER INDEX', 'ALTER VIEW', 'ALTER MATERIALIZED VIEW',
+				'ALTER SEQUENCE', 'ALTER FOREIGN TABLE', 'ALTER FUNCTION', 'ALTER ROUTINE',
+				'ALTER PROCEDURE', 'ALTER SCHEMA', 'ALTER EXTENSION')
 	EXECUTE FUNCTION am.hooks_ddl_trigger();
 CREATE EVENT TRIGGER am_hooks_rename_end ON ddl_command_end
-	WHEN TAG IN ('ALTER FUNCTION', 'ALTER ROUTINE', 'ALTER TABLE', 'ALTER SCHEMA', 'ALTER EXTENSION')
+	WHEN TAG IN ('ALTER TABLE', 'ALTER INDEX', 'ALTER VIEW', 'ALTER MATERIALIZED VIEW',
+				'ALTER SEQUENCE', 'ALTER FOREIGN TABLE', 'ALTER FUNCTION', 'ALTER ROUTINE',
+				'ALTER PROCEDURE', 'ALTER SCHEMA', 'ALTER EXTENSION')
 	EXECUTE FUNCTION am.hooks_ddl_trigger();
 CREATE EVENT TRIGGER am_hooks_trigger_created ON ddl_command_end
 	WHEN TAG IN ('CREATE TRIGGER')
@@ -439,9 +456,9 @@ CREATE FUNCTION am.timestamps() RETURNS trigger
 	LANGUAGE C VOLATILE PARALLEL SAFE;
 COMMENT ON FUNCTION am.timestamps() IS 'BEFORE INSERT OR UPDATE row trigger keeping created and updated columns, Rails semantics; arguments: the created and updated column names (default created_at, updated_at, '''' to leave one alone)';
 
--- Adds the missing columns, checks the existing ones and (re)creates the
--- trigger am_timestamps.  The lock is self-exclusive, so concurrent calls
--- queue instead of racing on the same column.
+-- Adds the missing columns (default am.timestamp_now(), existing rows get
+-- now()), checks the existing ones, switches a now() default to
+-- am.timestamp_now(), and (re)creates the trigger am_timestamps.
 CREATE FUNCTION am.add_timestamps(tbl regclass,
 								  created_col name DEFAULT 'created_at',
 								  updated_col name DEFAULT 'updated_at')
@@ -450,92 +467,126 @@ LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE SECURITY INVOKER
 SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
-	rel record;
+	rel_name name;
 	col name;
-	coltype oid;
-	missing text[] := '{}';
+	col_type regtype;
+	col_default text;
+	added text[] := '{}';
+	clocked text[] := '{}';
 BEGIN
-	IF tbl IS NULL THEN
-		RAISE EXCEPTION 'table must not be NULL'
-			USING ERRCODE = 'null_value_not_allowed';
+	IF created_col OPERATOR(pg_catalog.=) '' THEN
+		created_col := NULL;
 	END IF;
-	created_col := nullif(created_col, '');
-	updated_col := nullif(updated_col, '');
+	IF updated_col OPERATOR(pg_catalog.=) '' THEN
+		updated_col := NULL;
+	END IF;
 	IF created_col IS NULL AND updated_col IS NULL THEN
 		RAISE EXCEPTION 'created_col and updated_col cannot both be NULL'
 			USING ERRCODE = 'invalid_parameter_value',
 				  HINT = 'Name the created column, the updated column, or both.';
 	END IF;
-	IF created_col = updated_col THEN
+	IF created_col OPERATOR(pg_catalog.=) updated_col THEN
 		RAISE EXCEPTION 'created_col and updated_col are both "%"', created_col
 			USING ERRCODE = 'invalid_parameter_value',
 				  HINT = 'Use two different columns, or NULL for one of them.';
 	END IF;
 
-	SELECT c.relkind, c.relowner, c.relname INTO rel FROM pg_class c WHERE c.oid = tbl;
-	IF NOT FOUND THEN
-		RAISE EXCEPTION 'relation with OID % does not exist', tbl::oid
-			USING ERRCODE = 'undefined_table';
-	END IF;
-	IF rel.relkind NOT IN ('r', 'p') THEN
-		RAISE EXCEPTION '"%" is not a table', rel.relname
-			USING ERRCODE = 'wrong_object_type',
-				  DETAIL = 'am.add_timestamps() works on tables and partitioned tables.';
-	END IF;
-	IF NOT pg_has_role(current_user, rel.relowner, 'USAGE') THEN
-		RAISE EXCEPTION 'must be owner of table %', rel.relname
-			USING ERRCODE = 'insufficient_privilege',
-				  HINT = 'Only the owner of a table, or a superuser, can add timestamps to it.';
-	END IF;
-
-	EXECUTE format('LOCK TABLE %s IN SHARE ROW EXCLUSIVE MODE', tbl);
+	-- the owner only; the lock is self-exclusive, so concurrent calls queue
+	-- instead of racing on the same column
+	PERFORM am._check_owned_table(tbl, 'am.add_timestamps');
+	SELECT c.relname INTO rel_name FROM pg_catalog.pg_class c WHERE c.oid OPERATOR(pg_catalog.=) tbl;
 
 	FOREACH col IN ARRAY ARRAY[created_col, updated_col] LOOP
 		CONTINUE WHEN col IS NULL;
-		SELECT a.atttypid INTO coltype
-		FROM pg_attribute a
-		WHERE a.attrelid = tbl AND a.attname = col AND a.attnum > 0 AND NOT a.attisdropped;
+		SELECT a.atttypid, pg_catalog.pg_get_expr(d.adbin, d.adrelid) INTO col_type, col_default
+		FROM pg_catalog.pg_attribute a
+		LEFT JOIN pg_catalog.pg_attrdef d
+			ON d.adrelid OPERATOR(pg_catalog.=) a.attrelid AND d.adnum OPERATOR(pg_catalog.=) a.attnum
+		WHERE a.attrelid OPERATOR(pg_catalog.=) tbl AND a.attname OPERATOR(pg_catalog.=) col
+		  AND a.attnum OPERATOR(pg_catalog.>) 0 AND NOT a.attisdropped;
 		IF NOT FOUND THEN
-			missing := missing || format('ADD COLUMN %I timestamptz NOT NULL DEFAULT now()', col);
-		ELSIF coltype NOT IN ('timestamptz'::regtype, 'timestamp'::regtype) THEN
-			RAISE EXCEPTION 'column "%" of relation "%" has type %', col, rel.relname, format_type(coltype, NULL)
+			added := pg_catalog.array_append(added,
+				pg_catalog.format('ADD COLUMN %I pg_catalog.timestamptz NOT NULL DEFAULT pg_catalog.now()', col));
+			clocked := pg_catalog.array_append(clocked,
+				pg_catalog.format('ALTER COLUMN %I SET DEFAULT am.timestamp_now()', col));
+		ELSIF col_type OPERATOR(pg_catalog.<>) ALL (ARRAY['pg_catalog.timestamptz', 'pg_catalog.timestamp']::pg_catalog.regtype[]) THEN
+			RAISE EXCEPTION 'column "%" of relation "%" has type %', col, rel_name, pg_catalog.format_type(col_type, NULL)
 				USING ERRCODE = 'datatype_mismatch',
 					  DETAIL = 'Timestamp columns must be of type timestamp with time zone or timestamp without time zone.',
 					  HINT = 'Change the column''s type, or pass another column name.';
+		ELSIF col_default OPERATOR(pg_catalog.=) 'now()' THEN
+			-- the default that 1.0 gave: follow the clock setting from now on
+			clocked := pg_catalog.array_append(clocked,
+				pg_catalog.format('ALTER COLUMN %I SET DEFAULT am.timestamp_now()', col));
 		END IF;
 	END LOOP;
 
-	IF cardinality(missing) > 0 THEN
-		EXECUTE format('ALTER TABLE %s %s', tbl, array_to_string(missing, ', '));
+	-- Existing rows get now() from the catalog, without a rewrite (which a
+	-- volatile default would cause); new rows follow the clock setting.
+	IF pg_catalog.cardinality(added) OPERATOR(pg_catalog.>) 0 THEN
+		EXECUTE pg_catalog.format('ALTER TABLE %s %s', tbl, pg_catalog.array_to_string(added, ', '));
+	END IF;
+	IF pg_catalog.cardinality(clocked) OPERATOR(pg_catalog.>) 0 THEN
+		EXECUTE pg_catalog.format('ALTER TABLE %s %s', tbl, pg_catalog.array_to_string(clocked, ', '));
 	END IF;
 
-	EXECUTE format('CREATE OR REPLACE TRIGGER am_timestamps BEFORE INSERT OR UPDATE ON %s '
-				   'FOR EACH ROW EXECUTE FUNCTION am.timestamps(%L, %L)',
-				   tbl, coalesce(created_col, ''), coalesce(updated_col, ''));
+	EXECUTE pg_catalog.format('CREATE OR REPLACE TRIGGER am_timestamps BEFORE INSERT OR UPDATE ON %s '
+							  'FOR EACH ROW EXECUTE FUNCTION am.timestamps(%L, %L)',
+							  tbl, coalesce(created_col, ''), coalesce(updated_col, ''));
 END
 $$;
-COMMENT ON FUNCTION am.add_timestamps(regclass, name, name) IS 'add created and updated timestamptz columns where missing and the am_timestamps trigger that keeps them; NULL omits a column; idempotent, owner only';
+COMMENT ON FUNCTION am.add_timestamps(regclass, name, name) IS 'add created and updated timestamptz columns where missing, defaulting to am.timestamp_now(), and the am_timestamps trigger that keeps them; NULL omits a column; idempotent, owner only';
 
 CREATE FUNCTION am.remove_timestamps(tbl regclass) RETURNS boolean
 LANGUAGE plpgsql VOLATILE STRICT PARALLEL UNSAFE SECURITY INVOKER
 SET search_path = pg_catalog, pg_temp
 AS $$
 BEGIN
-	IF NOT pg_has_role(current_user, (SELECT c.relowner FROM pg_class c WHERE c.oid = tbl), 'USAGE') THEN
-		RAISE EXCEPTION 'must be owner of table %', (SELECT c.relname FROM pg_class c WHERE c.oid = tbl)
-			USING ERRCODE = 'insufficient_privilege',
-				  HINT = 'Only the owner of a table, or a superuser, can remove its timestamps.';
-	END IF;
-	IF NOT EXISTS (SELECT FROM pg_trigger t
-				   WHERE t.tgrelid = tbl AND t.tgname = 'am_timestamps'
-					 AND t.tgfoid = 'am.timestamps()'::regprocedure) THEN
+	PERFORM am._check_owned_table(tbl, 'am.remove_timestamps');
+	IF NOT EXISTS (SELECT FROM pg_catalog.pg_trigger t
+				   WHERE t.tgrelid OPERATOR(pg_catalog.=) tbl
+					 AND t.tgname OPERATOR(pg_catalog.=) 'am_timestamps'
+					 AND t.tgfoid OPERATOR(pg_catalog.=) 'am.timestamps()'::pg_catalog.regprocedure) THEN
 		RETURN false;
 	END IF;
-	EXECUTE format('DROP TRIGGER am_timestamps ON %s', tbl);
+	EXECUTE pg_catalog.format('DROP TRIGGER am_timestamps ON %s', tbl);
 	RETURN true;
 END
 $$;
 COMMENT ON FUNCTION am.remove_timestamps(regclass) IS 'drop the am_timestamps trigger, keeping the columns; false when there was none; owner only';
+
+--
+-- Table checks and timestamps that follow the clock setting (issues 8, 10, 14)
+--
+
+-- The table and owner check of the functions that change a table on its
+-- owner's behalf, with the lock they take (src/table_check.c).  Anyone may
+-- call it: it only tells whether the caller owns the table.
+CREATE FUNCTION am._check_owned_table(tbl regclass, caller text) RETURNS void
+	AS 'MODULE_PATHNAME', 'am_check_owned_table_sql'
+	LANGUAGE C VOLATILE PARALLEL UNSAFE;
+COMMENT ON FUNCTION am._check_owned_table(regclass, text) IS 'internal: raise unless tbl is a table the current user owns, then lock it (and its partitions) in SHARE ROW EXCLUSIVE mode; caller is the function named in the hint';
+
+-- The default of the columns am.add_timestamps adds: the time of the clock
+-- activemodel.timestamp_clock selects, read once per row.
+CREATE FUNCTION am.timestamp_now() RETURNS timestamptz
+	AS 'MODULE_PATHNAME', 'am_timestamp_now'
+	LANGUAGE C VOLATILE PARALLEL SAFE;
+COMMENT ON FUNCTION am.timestamp_now() IS 'the time activemodel.timestamp_clock selects (now(), statement_timestamp() or clock_timestamp() read once per row); default of the columns am.add_timestamps adds';
+
+-- typeid casts for clients (issue 11)
+--
+-- Most drivers send a string parameter typed as text (psycopg's binary
+-- dumpers, asyncpg and postgres.js arrays, pgx, Ruby pg's type maps) or
+-- varchar (JDBC setString, SQLAlchemy's VARCHAR bind casts), not as an
+-- untyped literal.  With text -> typeid implicit (above) and varchar ->
+-- typeid implicit here, "id = $1::text", "id = $1::varchar" and
+-- "id = ANY($1::text[])" resolve to typeid = typeid with the cast on the
+-- parameter, so they still use a typeid index.  typeid -> text stays an
+-- assignment cast, so typeid and text still do not mix in UNION, CASE or
+-- COALESCE, and "id = text_column" parses the column's values at run time
+-- (22P02 on one that is not a typeid).  sql/typeid_casts.sql pins all this.
+CREATE CAST (varchar AS typeid) WITH INOUT AS IMPLICIT;
 
 -- ActiveRecord helpers: finders (issue 9)
 

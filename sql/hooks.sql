@@ -369,8 +369,9 @@ SELECT * FROM hk_owned ORDER BY id;
 DROP FUNCTION hk_whoami(hk_owned);
 SELECT :'LAST_ERROR_SQLSTATE' AS sqlstate;
 -- another role cannot borrow those hooks with a trigger of its own naming
--- the table (it could run functions it may not execute); a table with the
--- same owner (a copy of the table) can
+-- the table (it could run functions it may not execute); nor can a table
+-- of the same owner: a name and an owner are no proof of identity (only a
+-- partition, or a Citus shard, runs the hooks of the table it names)
 SET ROLE regress_hooks_other;
 CREATE TABLE hk_borrower (id int, who text);
 CREATE TRIGGER am_hooks_before BEFORE INSERT ON hk_borrower

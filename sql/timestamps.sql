@@ -43,7 +43,7 @@ SHOW activemodel.timestamp_clock;
 -- the functions of the feature and their labels
 SELECT p.oid::regprocedure AS function, provolatile, proisstrict, proparallel, prosecdef
 FROM pg_proc p
-WHERE p.pronamespace = 'am'::regnamespace AND p.proname LIKE '%timestamps%'
+WHERE p.pronamespace = 'am'::regnamespace AND p.proname LIKE '%timestamp%'
 ORDER BY p.oid::regprocedure::text;
 
 --
@@ -204,6 +204,35 @@ SELECT id, created_at = (now() AT TIME ZONE 'Asia/Tokyo') AS tokyo,
 	   updated_at = now()::timestamp AS updated_local
 FROM ts_local ORDER BY id;
 COMMIT;
+
+--
+-- A column's precision is kept: the value is rounded as an assignment to
+-- the column would round it, on INSERT and on both UPDATE paths (rows that
+-- store every column, and rows read with a column added later).
+--
+CREATE TABLE ts_precise (id integer, title text, created_at timestamptz(0), updated_at timestamp(2));
+CREATE TRIGGER ts_precise_timestamps BEFORE INSERT OR UPDATE ON ts_precise
+	FOR EACH ROW EXECUTE FUNCTION am.timestamps();
+CREATE FUNCTION pg_temp.ts_rounded(t timestamptz, digits integer) RETURNS boolean
+LANGUAGE sql AS $$
+	SELECT (extract(microseconds FROM t)::bigint % (10 ^ (6 - digits))::bigint) = 0
+$$;
+BEGIN;
+SET LOCAL activemodel.timestamp_clock = 'clock';
+INSERT INTO ts_precise (id) VALUES (1), (2);
+SELECT id, pg_temp.ts_rounded(created_at, 0) AS created_whole_seconds,
+	   pg_temp.ts_rounded(updated_at, 2) AS updated_centiseconds
+FROM ts_precise ORDER BY id;
+SET LOCAL activemodel.record_timestamps = off;
+UPDATE ts_precise SET updated_at = '2020-01-01 00:00:00.25';
+SET LOCAL activemodel.record_timestamps = on;
+UPDATE ts_precise SET title = 'stored' WHERE id = 1;
+ALTER TABLE ts_precise ADD COLUMN rating integer DEFAULT 1;
+UPDATE ts_precise SET title = 'added later' WHERE id = 2;
+SELECT id, title, updated_at > '2021-01-01' AS updated, pg_temp.ts_rounded(updated_at, 2) AS updated_centiseconds
+FROM ts_precise ORDER BY id;
+COMMIT;
+DROP TABLE ts_precise;
 
 --
 -- Trigger arguments: column names, '' to leave one alone.
@@ -405,6 +434,53 @@ COMMIT;
 DROP TABLE ts_alter;
 
 --
+-- Rows written before an ALTER TABLE, on both UPDATE paths: rows that store
+-- every column of the table (compared tuple to tuple) and rows that lack a
+-- column added later (compared through the slots, the added column read
+-- from the catalog).
+--
+CREATE TABLE ts_old_rows (id integer, title text, gone text, created_at timestamptz,
+						  updated_at timestamptz);
+CREATE TRIGGER ts_old_rows_timestamps BEFORE INSERT OR UPDATE ON ts_old_rows
+	FOR EACH ROW EXECUTE FUNCTION am.timestamps();
+SET activemodel.record_timestamps = off;
+INSERT INTO ts_old_rows
+SELECT i, 'row ' || i, 'dropped value', '2020-01-01 00:00+00', '2020-01-01 00:00+00'
+FROM generate_series(1, 4) i;
+RESET activemodel.record_timestamps;
+
+-- a dropped column still holds its value in the old rows, and an UPDATE
+-- stores NULL in its place: that is no change
+ALTER TABLE ts_old_rows DROP COLUMN gone;
+UPDATE ts_old_rows SET title = title WHERE id = 1;
+ALTER TABLE ts_old_rows ADD COLUMN rating integer DEFAULT 5;
+UPDATE ts_old_rows SET title = title WHERE id = 2;
+SELECT id, updated_at FROM ts_old_rows WHERE id IN (1, 2) ORDER BY id;
+
+-- a row that lacks the added column: an updated_at the statement sets is
+-- kept, with or without another change
+UPDATE ts_old_rows SET title = 'three', updated_at = '2021-06-01 12:00+00' WHERE id = 3;
+UPDATE ts_old_rows SET updated_at = '2021-06-01 12:00+00' WHERE id = 4;
+SELECT id, title, rating, updated_at FROM ts_old_rows WHERE id IN (3, 4) ORDER BY id;
+DROP TABLE ts_old_rows;
+
+-- the updated column itself added later with a default, as am.add_timestamps
+-- adds it: the old rows read it from the catalog
+CREATE TABLE ts_late (id integer, title text);
+INSERT INTO ts_late SELECT i, 'row ' || i FROM generate_series(1, 3) i;
+ALTER TABLE ts_late ADD COLUMN updated_at timestamptz NOT NULL DEFAULT '2020-01-01 00:00+00';
+CREATE TRIGGER ts_late_timestamps BEFORE INSERT OR UPDATE ON ts_late
+	FOR EACH ROW EXECUTE FUNCTION am.timestamps('', 'updated_at');
+BEGIN;
+UPDATE ts_late SET title = 'one', updated_at = '2021-06-01 12:00+00' WHERE id = 1;
+UPDATE ts_late SET title = 'two' WHERE id = 2;
+UPDATE ts_late SET title = title WHERE id = 3;
+SELECT id, title, CASE WHEN updated_at = now() THEN 'now' ELSE updated_at::text END AS updated_at
+FROM ts_late ORDER BY id;
+COMMIT;
+DROP TABLE ts_late;
+
+--
 -- Changes are compared by value image, also for TOASTed and compressed
 -- values: rewriting a value with its own contents is no change.
 --
@@ -553,6 +629,117 @@ CREATE FUNCTION pg_temp.ts_noop() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN R
 CREATE TRIGGER am_timestamps BEFORE INSERT ON ts_users FOR EACH ROW EXECUTE FUNCTION pg_temp.ts_noop();
 SELECT am.remove_timestamps('ts_users');
 DROP TRIGGER am_timestamps ON ts_users;
+
+--
+-- The columns am.add_timestamps adds default to am.timestamp_now(), which
+-- reads the clock activemodel.timestamp_clock selects: an INSERT follows the
+-- setting, also for the columns it leaves out.  The existing rows get the
+-- time the columns were added, from the catalog, without a table rewrite.
+--
+CREATE TABLE ts_clocked (id integer, title text);
+INSERT INTO ts_clocked VALUES (0, 'before the columns');
+SELECT relfilenode AS filenode_before FROM pg_class WHERE oid = 'ts_clocked'::regclass \gset
+BEGIN;
+SELECT am.add_timestamps('ts_clocked');
+SELECT id, created_at = now() AS created_now, updated_at = now() AS updated_now FROM ts_clocked;
+COMMIT;
+SELECT relfilenode = :filenode_before AS not_rewritten,
+	   (SELECT count(*) FROM pg_attribute WHERE attrelid = 'ts_clocked'::regclass AND atthasmissing)
+	   AS read_from_catalog
+FROM pg_class WHERE oid = 'ts_clocked'::regclass;
+SELECT * FROM pg_temp.ts_columns('ts_clocked');
+
+-- the function alone: transaction, statement, clock (one reading per row)
+BEGIN;
+SELECT pg_sleep(0.01);
+SELECT am.timestamp_now() = now() AS transaction_is_now;
+SET LOCAL activemodel.timestamp_clock = 'statement';
+SELECT am.timestamp_now() = statement_timestamp() AS statement_is_statement,
+	   am.timestamp_now() > now() AS after_now;
+SET LOCAL activemodel.timestamp_clock = 'clock';
+SELECT a = b AS one_reading_per_row, a > statement_timestamp() AS after_statement_start
+FROM (SELECT am.timestamp_now() AS a, pg_sleep(0.002) AS pause, am.timestamp_now() AS b) s;
+SELECT count(DISTINCT t) AS distinct_rows
+FROM (SELECT am.timestamp_now() AS t FROM generate_series(1, 3) g
+	  WHERE pg_sleep(0.002) IS NOT NULL) s;
+COMMIT;
+
+-- transaction: every row of the transaction gets now()
+BEGIN;
+SET LOCAL activemodel.timestamp_clock = 'transaction';
+INSERT INTO ts_clocked (id) VALUES (1);
+SELECT pg_sleep(0.01);
+INSERT INTO ts_clocked (id) VALUES (2), (3);
+SELECT id, created_at = now() AS created_now, updated_at = created_at AS updated_same
+FROM ts_clocked WHERE id > 0 ORDER BY id;
+COMMIT;
+
+-- statement: the rows of one statement share its start
+BEGIN;
+SET LOCAL activemodel.timestamp_clock = 'statement';
+INSERT INTO ts_clocked (id) VALUES (4);
+SELECT pg_sleep(0.01);
+INSERT INTO ts_clocked (id) VALUES (5), (6);
+SELECT a.created_at > now() AS first_after_now, b.created_at > a.created_at AS second_later,
+	   b.created_at = c.created_at AS same_statement_same_time,
+	   a.updated_at = a.created_at AND b.updated_at = b.created_at AS updated_same
+FROM ts_clocked a, ts_clocked b, ts_clocked c WHERE a.id = 4 AND b.id = 5 AND c.id = 6;
+COMMIT;
+
+-- clock: each row its own time, created_at = updated_at within a row, from
+-- INSERT ... SELECT, multi-row VALUES and COPY alike
+BEGIN;
+SET LOCAL activemodel.timestamp_clock = 'clock';
+INSERT INTO ts_clocked (id) SELECT g FROM generate_series(7, 9) g WHERE pg_sleep(0.002) IS NOT NULL;
+INSERT INTO ts_clocked (id) VALUES (10), (11);
+COPY ts_clocked (id) FROM stdin;
+12
+13
+\.
+SELECT count(DISTINCT created_at) FILTER (WHERE id BETWEEN 7 AND 9) AS distinct_times,
+	   bool_and(created_at = updated_at) AS updated_same, bool_and(created_at > now()) AS after_now
+FROM ts_clocked WHERE id BETWEEN 7 AND 13;
+COMMIT;
+-- the same reading also when the row takes time between the two defaults
+CREATE TABLE ts_slow (id integer, created_at timestamptz DEFAULT am.timestamp_now(),
+					  pause text DEFAULT pg_sleep(0.002)::text,
+					  updated_at timestamptz DEFAULT am.timestamp_now());
+SET activemodel.timestamp_clock = 'clock';
+INSERT INTO ts_slow (id) VALUES (1), (2);
+COPY ts_slow (id) FROM stdin;
+3
+\.
+RESET activemodel.timestamp_clock;
+SELECT count(DISTINCT created_at) AS distinct_times, bool_and(created_at = updated_at) AS updated_same
+FROM ts_slow;
+DROP TABLE ts_slow;
+
+-- the defaults apply with the trigger off too, and to a column left out
+-- when the other is given; an explicit NULL is the trigger's to fill
+BEGIN;
+SET LOCAL activemodel.timestamp_clock = 'statement';
+SET LOCAL activemodel.record_timestamps = off;
+INSERT INTO ts_clocked (id) VALUES (14);
+SET LOCAL activemodel.record_timestamps = on;
+INSERT INTO ts_clocked (id, created_at) VALUES (15, '2020-01-01 00:00+00');
+INSERT INTO ts_clocked (id, created_at) VALUES (16, NULL);
+SELECT id, created_at > now() AS created_statement,
+	   CASE WHEN created_at < now() THEN created_at END AS created_given,
+	   updated_at > now() AS updated_statement
+FROM ts_clocked WHERE id BETWEEN 14 AND 16 ORDER BY id;
+COMMIT;
+DROP TABLE ts_clocked;
+
+-- Columns that exist already keep their default, except now(), the one
+-- that am.add_timestamps of version 1.0 gave: it is switched, so calling
+-- am.add_timestamps again brings such a table to the clock setting.
+CREATE TABLE ts_older (id integer, created_at timestamptz NOT NULL DEFAULT now(),
+					   updated_at timestamp DEFAULT now(), seen_at timestamptz DEFAULT clock_timestamp(),
+					   done_at timestamptz);
+SELECT am.add_timestamps('ts_older');
+SELECT am.add_timestamps('ts_older', 'seen_at', 'done_at');
+SELECT * FROM pg_temp.ts_columns('ts_older');
+DROP TABLE ts_older;
 
 --
 -- With lifecycle hooks: before_* hooks run first (trigger am_hooks_before

@@ -36,6 +36,12 @@ TRUNCATE typeid_copy_dst;
 -- bytes that are not text in the server encoding are escaped in the message
 \copy (SELECT '\xfffe'::bytea, 'not UTF-8'::text) TO 'results/typeid_copy_bad.bin' WITH (FORMAT binary)
 \copy typeid_copy_dst FROM 'results/typeid_copy_bad.bin' WITH (FORMAT binary)
+-- a long value is quoted by its first 100 bytes (issue 8: a 50 MB value
+-- grew the log by 262 MB), NUL and control bytes escaped
+\copy (SELECT repeat('x', 1000000), 'long'::text) TO 'results/typeid_copy_bad.bin' WITH (FORMAT binary)
+\copy typeid_copy_dst FROM 'results/typeid_copy_bad.bin' WITH (FORMAT binary)
+\copy (SELECT '\x75736572005f0a0d095c22'::bytea, 'NUL, control bytes'::text) TO 'results/typeid_copy_bad.bin' WITH (FORMAT binary)
+\copy typeid_copy_dst FROM 'results/typeid_copy_bad.bin' WITH (FORMAT binary)
 SELECT count(*) AS rows_after_failed_copies FROM typeid_copy_dst;
 
 -- text COPY round trip

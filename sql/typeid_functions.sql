@@ -17,7 +17,8 @@ SELECT :'LAST_ERROR_SQLSTATE' AS sqlstate;
 SELECT typeid_from_uuid(repeat('a', 64), gen_random_uuid());
 SELECT :'LAST_ERROR_SQLSTATE' AS sqlstate;
 
--- casts: typeid <-> text (assignment), typeid -> uuid (explicit),
+-- casts: typeid -> text (assignment), text and varchar -> typeid (implicit,
+-- see typeid_casts), typeid -> uuid (explicit),
 -- uuid -> typeid (assignment, empty prefix)
 SELECT 'user_01h455vb4pex5vsknk084sn02q'::typeid::text,
 	   'user_01h455vb4pex5vsknk084sn02q'::typeid::uuid,

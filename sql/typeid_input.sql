@@ -93,3 +93,35 @@ FROM mutants;
 -- every accepted mutant round-trips through typeid
 SELECT count(*) AS not_round_tripping FROM mutants
 WHERE typeid_is_valid(s) AND s::typeid::text <> s;
+
+-- Messages quote at most the first 100 bytes of the input, followed by
+-- "..." when there is more, with every byte outside printable ASCII and
+-- the backslash escaped (issue 8): the log grows by a bounded amount
+-- whatever the input, and control bytes never reach it raw.
+CREATE FUNCTION pg_temp.try_message(expr text, OUT state text, OUT message text)
+LANGUAGE plpgsql AS $$
+BEGIN
+	EXECUTE 'SELECT ' || expr;
+	state := '00000';
+EXCEPTION WHEN others THEN
+	GET STACKED DIAGNOSTICS state = RETURNED_SQLSTATE, message = MESSAGE_TEXT;
+END
+$$;
+SELECT n, r.state, length(r.message) AS message_length, r.message
+FROM unnest(ARRAY[
+	$$(repeat('a', 1000000) || '_01h455vb4pex5vsknk084sn02q')::typeid$$,
+	$$(repeat('a', 100) || '_01h455vb4pex5vsknk084sn02q')::typeid$$,
+	$$repeat('a', 100)::typeid$$,
+	$$repeat('a', 101)::typeid$$,
+	$$repeat('é', 60)::typeid$$,
+	$$E'user\t01h455vb4pex5vsknk084sn02q'::typeid$$,
+	$$E'user_01h455vb4pex5vsknk084sn02q\r\n'::typeid$$,
+	$$E'us\\er_01h455vb4pex5vsknk084sn02q'::typeid$$,
+	$$'usér_01h455vb4pex5vsknk084sn02q'::typeid$$,
+	$$typeid_generate(repeat('a', 1000000))$$,
+	$$typeid_generate(E'a\x01b')$$,
+	$$typeid_from_uuid(E'line\nbreak', gen_random_uuid())$$,
+	$$NULL::typeid('Invoice\')$$
+	]) WITH ORDINALITY AS t(expr, n),
+	pg_temp.try_message(expr) AS r
+ORDER BY n;

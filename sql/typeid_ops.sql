@@ -38,6 +38,29 @@ FROM (VALUES
 	('7zzzzzzzzzzzzzzzzzzzzzzzzz', 'a_00000000000000000000000000')
 ) AS v(a, b);
 
+-- equal UUIDs, prefixes of the same length that differ in one byte, first
+-- or last: never equal (issue 15)
+SELECT a, b, a = b AS eq, a <> b AS ne, typeid_cmp(a, b) AS cmp,
+	   typeid_hash(a) = typeid_hash(b) AS same_hash
+FROM (VALUES
+	('user_01h455vb4pex5vsknk084sn02q'::typeid, 'usex_01h455vb4pex5vsknk084sn02q'::typeid),
+	('user_01h455vb4pex5vsknk084sn02q', 'vser_01h455vb4pex5vsknk084sn02q'),
+	('a_01h455vb4pex5vsknk084sn02q', 'b_01h455vb4pex5vsknk084sn02q')
+) AS v(a, b);
+
+-- min() and max() through their transition functions (no index: VALUES),
+-- with the answer first, last and in the middle (issue 15)
+SELECT name, min(id ORDER BY n), max(id ORDER BY n)
+FROM (VALUES
+	('ascending', 1, 'a_7zzzzzzzzzzzzzzzzzzzzzzzzz'::typeid), ('ascending', 2, 'ab_00000000000000000000000000'),
+	('ascending', 3, 'b_00000000000000000000000000'), ('ascending', 4, 'b_01h455vb4pex5vsknk084sn02q'),
+	('descending', 1, 'b_01h455vb4pex5vsknk084sn02q'), ('descending', 2, 'b_00000000000000000000000000'),
+	('descending', 3, 'ab_00000000000000000000000000'), ('descending', 4, 'a_7zzzzzzzzzzzzzzzzzzzzzzzzz'),
+	('middle', 1, 'ab_00000000000000000000000000'), ('middle', 2, 'a_7zzzzzzzzzzzzzzzzzzzzzzzzz'),
+	('middle', 3, 'b_01h455vb4pex5vsknk084sn02q'), ('middle', 4, 'b_00000000000000000000000000')
+) AS v(name, n, id)
+GROUP BY name ORDER BY name;
+
 -- Ordering equals ORDER BY id::text COLLATE "C", for many prefixes and for
 -- one (where abbreviated keys decide most comparisons).  50000 values, so
 -- the sort uses abbreviation and its cardinality check.

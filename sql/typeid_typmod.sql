@@ -14,7 +14,7 @@ CREATE TABLE tm_users (
 \d tm_users
 SELECT attname, format_type(atttypid, atttypmod), atttypmod
 FROM pg_attribute WHERE attrelid = 'tm_users'::regclass AND attnum > 0 ORDER BY attnum;
-SELECT format_type('typeid'::regtype, 1) AS a, format_type('typeid'::regtype, 55) AS a_,
+SELECT format_type('typeid'::regtype, 1) AS a, format_type('typeid'::regtype, 1542) AS a_b,
 	   format_type('typeid'::regtype, 12271) AS org;
 -- 28 would be "a" followed by a zero digit, which no prefix has
 SELECT format_type('typeid'::regtype, 28);
@@ -221,3 +221,74 @@ DROP VIEW tm_view;
 DROP TABLE tm_users, tm_orgs, tm_wrong_default, tm_adopting_default, tm_first, tm_long, tm_posts, tm_items,
 	tm_accounts, tm_comments, tm_bad_text, tm_bad_type;
 DROP ROLE tm_stranger;
+
+--
+-- Type modifiers that no typmod_in returns (issue 8): the cast, typmod_out
+-- and input with a typmod decode only valid prefixes, and refuse the rest
+-- with 42704 instead of making values whose text form does not parse.
+--
+CREATE FUNCTION pg_temp.try_typmod(typmod integer, OUT via text, OUT state text, OUT result text)
+RETURNS SETOF record LANGUAGE plpgsql AS $$
+BEGIN
+	via := 'cast';
+	BEGIN
+		result := typeid('01h455vb4pex5vsknk084sn02q'::typeid, typmod, false)::text;
+		state := '00000';
+	EXCEPTION WHEN others THEN
+		GET STACKED DIAGNOSTICS state = RETURNED_SQLSTATE, result = MESSAGE_TEXT;
+	END;
+	RETURN NEXT;
+	via := 'typmod_out';
+	BEGIN
+		result := format_type('typeid'::regtype, typmod);
+		state := '00000';
+	EXCEPTION WHEN others THEN
+		GET STACKED DIAGNOSTICS state = RETURNED_SQLSTATE, result = MESSAGE_TEXT;
+	END;
+	RETURN NEXT;
+	via := 'typeid_in';
+	BEGIN
+		result := typeid_in('01h455vb4pex5vsknk084sn02q', 'typeid'::regtype, typmod)::text;
+		state := '00000';
+	EXCEPTION WHEN others THEN
+		GET STACKED DIAGNOSTICS state = RETURNED_SQLSTATE, result = MESSAGE_TEXT;
+	END;
+	RETURN NEXT;
+END
+$$;
+-- 27 is "_", 55 "a_", 783 "__", 21197 "_aa" (a prefix starts and ends
+-- with a letter); 0 and 2^29 .. 2^30 - 1 are in no encoding; 2^30 is a
+-- hash nobody registered; 1 ("a"), 476046 ("user") and the longest direct
+-- prefix "zzzzzz" (26 * (28^5 + ... + 1)) are valid
+SELECT t.typmod, r.via, r.state, r.result
+FROM unnest(ARRAY[27, 55, 783, 21197, 0, 536870911, 536870912, 1073741823,
+				  1073741824, 1, 476046, 464042514]) WITH ORDINALITY AS t(typmod, n),
+	 pg_temp.try_typmod(t.typmod) AS r
+ORDER BY t.n, r.via;
+
+-- the boundary between the two encodings (issue 15): a 6-byte prefix is
+-- held in the typmod and never registered, a 7-byte one is hashed and
+-- registered
+CREATE TABLE tm_boundary (six typeid('abcdef'), seven typeid('abcdefg'));
+SELECT attname, atttypmod, format_type(atttypid, atttypmod),
+	   atttypmod < 536870912 AS direct, atttypmod >= 1073741824 AS hashed
+FROM pg_attribute WHERE attrelid = 'tm_boundary'::regclass AND attnum > 0 ORDER BY attnum;
+SELECT prefix FROM am.typeid_prefixes WHERE prefix LIKE 'abcdef%' ORDER BY prefix;
+INSERT INTO tm_boundary VALUES ('01h455vb4pex5vsknk084sn02q', '01h455vb4pex5vsknk084sn02q') RETURNING *;
+
+-- a long-prefix cast run by a parallel worker (issue 15): the worker's
+-- cache is empty, and it reads the registry with the query's snapshot, as
+-- a worker cannot take a new one
+INSERT INTO tm_boundary SELECT NULL, typeid_from_uuid('abcdefg', gen_random_uuid()) FROM generate_series(1, 100);
+SET force_parallel_mode = on;
+SET parallel_setup_cost = 0;
+SET parallel_tuple_cost = 0;
+SET max_parallel_workers_per_gather = 1;
+EXPLAIN (COSTS OFF) SELECT count(seven::typeid::typeid('abcdefg')) FROM tm_boundary;
+SELECT count(seven::typeid::typeid('abcdefg')) FROM tm_boundary;
+SELECT count(seven::typeid::typeid('abcdef')) FROM tm_boundary;
+RESET force_parallel_mode;
+RESET parallel_setup_cost;
+RESET parallel_tuple_cost;
+RESET max_parallel_workers_per_gather;
+DROP TABLE tm_boundary;

@@ -1,9 +1,15 @@
 /*-------------------------------------------------------------------------
  *
  * hooks.h
- *	  Lifecycle hooks: the events, the registry am.hook_registry and the
- *	  dispatch triggers shared by the registry API (hooks_registry.c) and
- *	  the dispatcher (hooks_dispatch.c).
+ *	  Lifecycle hooks, split by concern:
+ *		hooks_events.c		the events, the writes that fire them, their order
+ *		hooks_registry.c	am.hook_registry: reads, and the privileged writes
+ *		hooks_triggers.c	the dispatch triggers and their dependencies
+ *		hooks_api.c			am.add_hook, am.remove_hook and their checks
+ *		hooks_ddl.c			event triggers following drops and renames
+ *		hooks_dispatch.c	the dispatch trigger function and its cache
+ *	Dependencies go one way, down this list's reverse: the dispatcher uses
+ *	the events and the registry only.
  *
  * IDENTIFICATION
  *	  src/hooks.h
@@ -15,8 +21,7 @@
 
 #include "nodes/pg_list.h"
 
-/* schema of the registry and of the SQL API */
-#define HOOKS_SCHEMA			"am"
+/* the registry, in the extension's schema (activemodel.h) */
 #define HOOKS_REGISTRY			"hook_registry"
 
 /*
@@ -24,7 +29,8 @@
  * function is kept by schema and name, not as regprocedure: pg_upgrade does
  * not preserve function OIDs and refuses reg* columns other than regclass,
  * regtype and regrole in user tables.  Its argument types are implied: one
- * or two of the table's row type.
+ * or two of the table's row type.  Later versions may add columns after
+ * these; readers check these columns' types (hooks_registry_open).
  */
 #define Anum_hook_registry_tbl		1
 #define Anum_hook_registry_event	2
@@ -47,6 +53,9 @@
 #define HOOKS_TRIGGER_AFTER		"am_hooks_after"
 #define HOOKS_TRIGGER_COMMIT	"am_hooks_commit"
 
+/* hooks_events.c */
+
+/* in the order am.hooks lists them: by timing, then as they run */
 typedef enum HookEvent
 {
 	HOOK_BEFORE_SAVE,
@@ -57,10 +66,10 @@ typedef enum HookEvent
 	HOOK_AFTER_UPDATE,
 	HOOK_AFTER_SAVE,
 	HOOK_AFTER_DESTROY,
-	HOOK_AFTER_COMMIT,
 	HOOK_AFTER_CREATE_COMMIT,
 	HOOK_AFTER_UPDATE_COMMIT,
 	HOOK_AFTER_DESTROY_COMMIT,
+	HOOK_AFTER_COMMIT,
 	HOOK_NUM_EVENTS
 } HookEvent;
 
@@ -88,14 +97,18 @@ typedef enum HookOp
 /* events run for one operation at one timing, in firing order */
 #define HOOK_MAX_EVENTS_PER_OP	2
 
-extern const char *const hook_event_names[HOOK_NUM_EVENTS];
-extern const char *const hook_op_names[HOOK_NUM_OPS];
-extern const char *const hook_trigger_names[HOOK_NUM_TIMINGS];
-extern const int hook_op_events[HOOK_NUM_TIMINGS][HOOK_NUM_OPS][HOOK_MAX_EVENTS_PER_OP];
+extern const char *const hooks_event_names[HOOK_NUM_EVENTS];
+extern const char *const hooks_op_names[HOOK_NUM_OPS];
+extern const char *const hooks_trigger_names[HOOK_NUM_TIMINGS];
+extern const int hooks_op_events[HOOK_NUM_TIMINGS][HOOK_NUM_OPS][HOOK_MAX_EVENTS_PER_OP];
 
-extern int	hook_event_from_name(const char *name);
-extern HookTiming hook_event_timing(HookEvent event);
-extern int	hook_event_ops(HookEvent event);
+extern int	hooks_event_from_name(const char *name);
+extern HookTiming hooks_event_timing(HookEvent event);
+extern int	hooks_event_ops(HookEvent event);
+extern const char *hooks_event_list(void);
+extern int	hooks_timing_of_trigger_name(const char *tgname);
+
+/* hooks_registry.c */
 
 /* one row of am.hook_registry */
 typedef struct HookRow
@@ -110,11 +123,25 @@ typedef struct HookRow
 
 extern Oid	hooks_registry_relid(bool missing_ok);
 extern List *hooks_registry_read(Oid tbl);
+extern List *hooks_registry_read_function(const char *fn_schema, const char *fn_name);
+extern bool hooks_registry_has_table(Oid tbl);
+extern void hooks_registry_insert(const HookRow *row);
+extern bool hooks_registry_delete(const HookRow *row);
+extern void hooks_registry_rename_function(const HookRow *row, const char *new_schema,
+										   const char *new_name);
+extern bool hooks_registry_writing(void);
 extern Oid	hooks_function_lookup(const char *fn_schema, const char *fn_name,
 								  int nargs, Oid rowtype);
 extern char *hooks_table_name(Oid relid);
-extern Oid	relation_owner(Oid relid);
-extern void hooks_registry_init(void);
+
+/* hooks_triggers.c */
+extern void hooks_sync_triggers(Oid relid);
+extern void hooks_refresh_trigger_names(Oid relid);
+extern void hooks_sync_dependencies(Oid relid);
+extern List *hooks_dispatch_tables(void);
+
+/* hooks_ddl.c */
+extern void hooks_ddl_init(void);
 
 /* hooks_dispatch.c */
 extern bool hooks_enabled;

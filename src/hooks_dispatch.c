@@ -6,19 +6,32 @@
  *
  * A table with hooks has up to three dispatch triggers (see hooks.h), all
  * running am.hooks_dispatch(name) where name is the table's qualified name.
- * The dispatcher looks the hooks up by that name, not by the relation it
- * fires on: a trigger cloned to a partition, or copied to another table
- * (a Citus shard), runs the hooks of the table it names, with rows converted
- * to that table's row type.
  *
- * Each trigger (by OID) caches its hooks in order, with their FmgrInfo.  An
- * entry is dropped when a relcache invalidation arrives for the relation it
- * fires on or the table it names (am.add_hook and am.remove_hook send one at
- * commit), or a pg_proc invalidation for one of its functions; every entry
- * is dropped by one for am.hook_registry, which its statement trigger sends
- * when the registry is changed by other means.  A dropped entry may still be
- * running hooks further up the stack, so its memory is kept until the end of
- * the transaction.
+ * Whose hooks run.  A trigger runs the hooks of the table it belongs to,
+ * found by identity, never by a name alone (anyone with CREATE on a schema
+ * could create a table under a freed name): the trigger on a table itself
+ * runs that table's hooks and its argument must name that very table; the
+ * clone of the trigger on a partition runs the hooks of the partitioned
+ * table it names, which must be one of the partition's ancestors
+ * (pg_partition_ancestors); a copy of the trigger on a Citus shard runs the
+ * hooks of the distributed table it names only if Citus' own metadata
+ * (pg_catalog.pg_dist_shard, which only a superuser can create) says the
+ * relation is a shard of it.  Anything else fails closed with an error:
+ * a trigger whose table was renamed while the event triggers were off, a
+ * trigger copied by hand onto another table.
+ *
+ * The cache.  The hooks of a table and timing are read once per backend
+ * into a HookSet (the functions in order, with their FmgrInfo), shared by
+ * the table's trigger and the clones on all its partitions; each trigger
+ * (by OID) has a small HookBinding to its set, holding the tuple conversion
+ * maps where a partition's column layout differs from the table's.  A set
+ * is dropped when a relcache invalidation arrives for its table (am.add_hook
+ * and am.remove_hook send one at commit) or a pg_proc invalidation for one
+ * of its functions; a binding with its set, or when one arrives for the
+ * relation it fires on; everything by one for am.hook_registry, which its
+ * statement trigger sends when the registry is changed by other means.  A
+ * dropped set may still be running hooks further up the stack, so its
+ * memory is kept until the end of the transaction.
  *
  * Hooks get the row as PL/pgSQL gives NEW to a trigger function: an expanded
  * record over the trigger's tuple, whose out-of-line (TOASTed) values stay
@@ -40,10 +53,12 @@
 #include "catalog/namespace.h"
 #include "catalog/partition.h"
 #include "catalog/pg_class.h"
+#include "catalog/pg_namespace.h"
 #include "catalog/pg_proc.h"
 #include "commands/trigger.h"
 #include "fmgr.h"
 #include "miscadmin.h"
+#include "executor/spi.h"
 #include "utils/acl.h"
 #include "utils/builtins.h"
 #include "utils/expandedrecord.h"
@@ -79,32 +94,48 @@ typedef struct HookCall
 	FmgrInfo	flinfo;
 } HookCall;
 
-/* the hooks one dispatch trigger runs */
+typedef struct HookSetKey
+{
+	Oid			source_relid;	/* the hooked table */
+	HookTiming	timing;
+} HookSetKey;
+
+/* the hooks of one table run by its dispatch trigger of one timing */
 typedef struct HookSet
 {
+	HookSetKey	key;
 	MemoryContext cxt;
-	Oid			source_relid;	/* the table named by the trigger */
 	char	   *source_name;
-	Oid			rowtype;		/* its row type: the hooks' argument type */
+	Oid			rowtype;		/* the table's row type: the hooks' argument */
 	TupleDesc	source_desc;
-	/* firing relation <-> source table, NULL when the layouts are the same */
-	TupleConversionMap *to_source;
-	TupleConversionMap *from_source;
 	int			ncalls[HOOK_NUM_OPS];
 	HookCall  **calls[HOOK_NUM_OPS];	/* in firing order */
 	bool		busy;			/* its FmgrInfos are in use up the stack */
+	bool		retired;		/* no longer in the cache */
 } HookSet;
 
-typedef struct HookCacheEntry
+typedef struct HookSetEntry
+{
+	HookSetKey	key;			/* hash key */
+	HookSet    *set;
+} HookSetEntry;
+
+/* one dispatch trigger (or clone) and the set it runs */
+typedef struct HookBinding
 {
 	Oid			tgoid;			/* hash key: the trigger */
 	Oid			firing_relid;	/* the relation it fires on */
 	HookSet    *set;
-} HookCacheEntry;
+	MemoryContext cxt;			/* of the maps, NULL without maps */
+	/* firing relation <-> hooked table, NULL when the layouts are the same */
+	TupleConversionMap *to_source;
+	TupleConversionMap *from_source;
+} HookBinding;
 
-static HTAB *hook_cache = NULL;
+static HTAB *hook_sets = NULL;
+static HTAB *hook_bindings = NULL;
 
-/* parent of the sets dropped from the cache, emptied at transaction end */
+/* parent of the memory dropped from the cache, emptied at transaction end */
 static MemoryContext hook_graveyard = NULL;
 
 /* bumped by every invalidation, to detect one during a cache build */
@@ -125,65 +156,97 @@ typedef struct HookErrorContext
 } HookErrorContext;
 
 /*
- * Keep a set that left the cache until the end of the transaction.
+ * Keep memory that left the cache until the end of the transaction.
  */
 static void
-hooks_retire_set(HookSet *set)
+hooks_retire_context(MemoryContext cxt)
 {
+	if (cxt == NULL)
+		return;
 	if (hook_graveyard == NULL)
 		hook_graveyard = AllocSetContextCreate(TopMemoryContext,
 											   "activemodel retired hooks",
 											   ALLOCSET_SMALL_SIZES);
-	MemoryContextSetParent(set->cxt, hook_graveyard);
+	MemoryContextSetParent(cxt, hook_graveyard);
 }
 
 static void
-hooks_cache_retire(HookCacheEntry *entry)
+hooks_retire_set(HookSet *set)
 {
-	hooks_retire_set(entry->set);
-	if (hash_search(hook_cache, &entry->tgoid, HASH_REMOVE, NULL) == NULL)
+	if (hash_search(hook_sets, &set->key, HASH_REMOVE, NULL) == NULL)
+		elog(ERROR, "hook cache corrupted");
+	set->retired = true;
+	hooks_retire_context(set->cxt);
+}
+
+static void
+hooks_remove_binding(HookBinding *binding)
+{
+	hooks_retire_context(binding->cxt);
+	if (hash_search(hook_bindings, &binding->tgoid, HASH_REMOVE, NULL) == NULL)
 		elog(ERROR, "hook cache corrupted");
 }
 
 /*
- * Relcache invalidation: drop the entries of triggers firing on relid or
- * naming it; all entries for InvalidOid, or for the registry itself (sent
- * by its statement trigger when it is changed other than by am.add_hook and
+ * Drop the bindings to retired sets, and those firing on relid (all for
+ * InvalidOid).
+ */
+static void
+hooks_prune_bindings(Oid relid, bool all)
+{
+	HASH_SEQ_STATUS status;
+	HookBinding *binding;
+
+	if (hook_bindings == NULL)
+		return;
+	hash_seq_init(&status, hook_bindings);
+	while ((binding = hash_seq_search(&status)) != NULL)
+	{
+		if (all || binding->set->retired || binding->firing_relid == relid)
+			hooks_remove_binding(binding);
+	}
+}
+
+/*
+ * Relcache invalidation: drop the sets of relid and the bindings firing on
+ * it; everything for InvalidOid, or for the registry itself (sent by its
+ * statement trigger when it is changed other than by am.add_hook and
  * am.remove_hook, e.g. by a superuser or a data-only restore).
  */
 static void
 hooks_relcache_callback(Datum arg, Oid relid)
 {
 	HASH_SEQ_STATUS status;
-	HookCacheEntry *entry;
+	HookSetEntry *entry;
+	bool		all = !OidIsValid(relid) || relid == hook_registry_relid;
 
 	hook_inval_count++;
-	if (hook_cache == NULL)
+	if (hook_sets == NULL)
 		return;
-	hash_seq_init(&status, hook_cache);
+	hash_seq_init(&status, hook_sets);
 	while ((entry = hash_seq_search(&status)) != NULL)
 	{
-		if (!OidIsValid(relid) || relid == hook_registry_relid ||
-			entry->firing_relid == relid || entry->set->source_relid == relid)
-			hooks_cache_retire(entry);
+		if (all || entry->key.source_relid == relid)
+			hooks_retire_set(entry->set);
 	}
+	hooks_prune_bindings(relid, all);
 }
 
 /*
- * pg_proc invalidation: drop the entries calling that function (all entries
- * for hashvalue 0), so that ALTER FUNCTION, CREATE OR REPLACE and renames
- * take effect.
+ * pg_proc invalidation: drop the sets calling that function (all for
+ * hashvalue 0), so that ALTER FUNCTION, CREATE OR REPLACE and renames take
+ * effect.
  */
 static void
 hooks_proc_callback(Datum arg, int cacheid, uint32 hashvalue)
 {
 	HASH_SEQ_STATUS status;
-	HookCacheEntry *entry;
+	HookSetEntry *entry;
 
 	hook_inval_count++;
-	if (hook_cache == NULL)
+	if (hook_sets == NULL)
 		return;
-	hash_seq_init(&status, hook_cache);
+	hash_seq_init(&status, hook_sets);
 	while ((entry = hash_seq_search(&status)) != NULL)
 	{
 		HookSet    *set = entry->set;
@@ -193,8 +256,9 @@ hooks_proc_callback(Datum arg, int cacheid, uint32 hashvalue)
 			for (int i = 0; i < set->ncalls[op] && !hit; i++)
 				hit = set->calls[op][i]->proc_hash == hashvalue;
 		if (hit)
-			hooks_cache_retire(entry);
+			hooks_retire_set(set);
 	}
+	hooks_prune_bindings(InvalidOid, false);
 }
 
 static void
@@ -235,48 +299,59 @@ hook_row_cmp(const ListCell *a, const ListCell *b)
 }
 
 /*
- * A trigger on rel names another table, whose hooks it would run: allowed
- * for a partition of that table (its triggers are clones of the table's),
- * and for a table whose owner could add those hooks to it anyway (a copy of
- * the table, e.g. a Citus shard, has the same owner).  Anyone else could
- * otherwise run another role's hook functions, which may be SECURITY
- * DEFINER or not executable by them, on rows of their choosing.
+ * Whether rel is a shard of the distributed table source according to
+ * Citus' metadata: pg_catalog.pg_dist_shard has a shard of source whose
+ * name is rel's (Citus names a shard "<table>_<shardid>", in the table's
+ * schema).  False where Citus is not installed.
  */
-static void
-hooks_check_foreign_trigger(Trigger *tg, Relation rel, HookSet *set)
+static bool
+hooks_is_citus_shard(Relation rel, Oid source)
 {
-	if (has_privs_of_role(rel->rd_rel->relowner, relation_owner(set->source_relid)))
-		return;
-	if (rel->rd_rel->relispartition &&
-		list_member_oid(get_partition_ancestors(RelationGetRelid(rel)),
-						set->source_relid))
-		return;
-	ereport(ERROR,
-			(errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
-			 errmsg("trigger \"%s\" on table \"%s\" cannot run the hooks of table %s",
-					tg->tgname, RelationGetRelationName(rel), set->source_name),
-			 errdetail("A table runs the hooks of another table only if it is one of its partitions or has the same owner."),
-			 errhint("Add the hooks to table \"%s\" with am.add_hook.",
-					 RelationGetRelationName(rel))));
+	const char *relname = RelationGetRelationName(rel);
+	char	   *source_name = get_rel_name(source);
+	size_t		len;
+	char	   *end;
+	int64		shardid;
+	Oid			argtypes[2] = {OIDOID, INT8OID};
+	Datum		args[2];
+	bool		result;
+
+	if (!OidIsValid(get_relname_relid("pg_dist_shard", PG_CATALOG_NAMESPACE)) ||
+		source_name == NULL ||
+		get_rel_namespace(source) != RelationGetNamespace(rel))
+		return false;
+	len = strlen(source_name);
+	if (strncmp(relname, source_name, len) != 0 || relname[len] != '_' ||
+		!isdigit((unsigned char) relname[len + 1]))
+		return false;
+	errno = 0;
+	shardid = strtoi64(relname + len + 1, &end, 10);
+	if (errno != 0 || *end != '\0')
+		return false;
+
+	args[0] = ObjectIdGetDatum(source);
+	args[1] = Int64GetDatum(shardid);
+	if (SPI_connect() != SPI_OK_CONNECT)
+		elog(ERROR, "SPI_connect failed");
+	if (SPI_execute_with_args("SELECT FROM pg_catalog.pg_dist_shard"
+							  " WHERE logicalrelid OPERATOR(pg_catalog.=) $1"
+							  " AND shardid OPERATOR(pg_catalog.=) $2",
+							  2, argtypes, args, NULL, true, 1) != SPI_OK_SELECT)
+		elog(ERROR, "could not read pg_catalog.pg_dist_shard");
+	result = SPI_processed > 0;
+	SPI_finish();
+	return result;
 }
 
 /*
- * The hooks of trigger tg on rel, which fires at timing, freshly read from
- * the registry.  The set's memory is a child of CacheMemoryContext once
- * complete, so an error on the way leaks nothing.
+ * The table whose hooks trigger tg on rel runs, by identity (see the file
+ * header); an error for a trigger that is not verifiably that table's.
  */
-static HookSet *
-hookset_build(Trigger *tg, Relation rel, HookTiming timing)
+static Oid
+hooks_trigger_source(Trigger *tg, Relation rel)
 {
-	MemoryContext cxt;
-	MemoryContext oldcxt;
-	HookSet    *set;
-	RangeVar   *rv;
-	List	   *rows;
-	List	   *timing_rows = NIL;
-	ListCell   *lc;
-	HookCall  **calls;
-	int			ncalls = 0;
+	Oid			relid = RelationGetRelid(rel);
+	Oid			named;
 
 	if (tg->tgnargs != 1)
 		ereport(ERROR,
@@ -284,41 +359,75 @@ hookset_build(Trigger *tg, Relation rel, HookTiming timing)
 				 errmsg("trigger \"%s\" on table \"%s\" must pass one argument to %s",
 						tg->tgname, RelationGetRelationName(rel), "am.hooks_dispatch()"),
 				 errdetail("The argument is the qualified name of the table whose hooks run.")));
+	named = RangeVarGetRelid(makeRangeVarFromNameList(stringToQualifiedNameList(tg->tgargs[0])),
+							 NoLock, true);
+
+	if (!tg->tgisclone)
+	{
+		if (named == relid)
+			return relid;
+		if (OidIsValid(named) && hooks_is_citus_shard(rel, named))
+			return named;
+	}
+	else if (OidIsValid(named) && rel->rd_rel->relispartition &&
+			 list_member_oid(get_partition_ancestors(relid), named))
+		return named;
+
+	if (!OidIsValid(named))
+		ereport(ERROR,
+				(errcode(ERRCODE_UNDEFINED_TABLE),
+				 errmsg("table %s named by trigger \"%s\" on table \"%s\" does not exist",
+						tg->tgargs[0], tg->tgname, RelationGetRelationName(rel)),
+				 errdetail("The table was renamed while the extension's event triggers were not running."),
+				 errhint("Have the owner of table \"%s\" call am.remove_hook or am.add_hook, which gives the trigger the table's current name.",
+						 RelationGetRelationName(rel))));
+	ereport(ERROR,
+			(errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
+			 errmsg("trigger \"%s\" on table \"%s\" cannot run the hooks of table %s",
+					tg->tgname, RelationGetRelationName(rel), tg->tgargs[0]),
+			 errdetail("A dispatch trigger runs the hooks of its own table, or of the partitioned table of which its table is a partition."),
+			 errhint("Add the hooks to table \"%s\" with am.add_hook.",
+					 RelationGetRelationName(rel))));
+	pg_unreachable();
+}
+
+/*
+ * The hooks of table source_relid that run at timing, freshly read from
+ * the registry.  The set's memory is a child of CacheMemoryContext once
+ * complete, so an error on the way leaks nothing.
+ */
+static HookSet *
+hookset_build(Oid source_relid, HookTiming timing)
+{
+	MemoryContext cxt;
+	MemoryContext oldcxt;
+	HookSet    *set;
+	List	   *rows;
+	List	   *timing_rows = NIL;
+	ListCell   *lc;
+	HookCall  **calls;
+	int			ncalls = 0;
 
 	cxt = AllocSetContextCreate(CurrentMemoryContext, "activemodel hooks",
 								ALLOCSET_SMALL_SIZES);
 	oldcxt = MemoryContextSwitchTo(cxt);
 	set = palloc0(sizeof(HookSet));
 	set->cxt = cxt;
-	set->source_name = pstrdup(tg->tgargs[0]);
-
-	rv = makeRangeVarFromNameList(stringToQualifiedNameList(set->source_name));
-	set->source_relid = RangeVarGetRelid(rv, NoLock, true);
-	if (!OidIsValid(set->source_relid))
-		ereport(ERROR,
-				(errcode(ERRCODE_UNDEFINED_TABLE),
-				 errmsg("table %s named by trigger \"%s\" on table \"%s\" does not exist",
-						set->source_name, tg->tgname, RelationGetRelationName(rel)),
-				 errhint("Drop the trigger, or add the hooks again with am.add_hook.")));
-	if (set->source_relid != RelationGetRelid(rel))
-		hooks_check_foreign_trigger(tg, rel, set);
-	set->rowtype = get_rel_type_id(set->source_relid);
+	set->key.source_relid = source_relid;
+	set->key.timing = timing;
+	set->source_name = hooks_table_name(source_relid);
+	if (set->source_name == NULL)
+		elog(ERROR, "cache lookup failed for relation %u", source_relid);
+	set->rowtype = get_rel_type_id(source_relid);
 	set->source_desc = lookup_rowtype_tupdesc_copy(set->rowtype, -1);
-	if (set->source_relid != RelationGetRelid(rel))
-	{
-		TupleDesc	firing_desc = CreateTupleDescCopy(RelationGetDescr(rel));
-
-		set->to_source = convert_tuples_by_name(firing_desc, set->source_desc);
-		set->from_source = convert_tuples_by_name(set->source_desc, firing_desc);
-	}
 
 	hook_registry_relid = hooks_registry_relid(false);
-	rows = hooks_registry_read(set->source_relid);
+	rows = hooks_registry_read(source_relid);
 	foreach(lc, rows)
 	{
 		HookRow    *row = lfirst(lc);
 
-		if (hook_event_timing(row->event) == timing)
+		if (hooks_event_timing(row->event) == timing)
 			timing_rows = lappend(timing_rows, row);
 	}
 	list_sort(timing_rows, hook_row_cmp);
@@ -339,9 +448,9 @@ hookset_build(Trigger *tg, Relation rel, HookTiming timing)
 					 errmsg("function %s.%s of the %s hook of table %s does not exist",
 							quote_identifier(row->fn_schema),
 							quote_identifier(row->fn_name),
-							hook_event_names[row->event], set->source_name),
+							hooks_event_names[row->event], set->source_name),
 					 errhint("Create the function again, or have a superuser delete the hook from %s.%s.",
-							 HOOKS_SCHEMA, HOOKS_REGISTRY)));
+							 AM_SCHEMA, HOOKS_REGISTRY)));
 		tuple = SearchSysCache1(PROCOID, ObjectIdGetDatum(fn));
 		if (!HeapTupleIsValid(tuple))
 			elog(ERROR, "cache lookup failed for function %u", fn);
@@ -350,7 +459,7 @@ hookset_build(Trigger *tg, Relation rel, HookTiming timing)
 			ereport(ERROR,
 					(errcode(ERRCODE_INVALID_FUNCTION_DEFINITION),
 					 errmsg("%s hook %s must return type %s",
-							hook_event_names[row->event], format_procedure(fn),
+							hooks_event_names[row->event], format_procedure(fn),
 							format_type_be(set->rowtype))));
 		call->event = row->event;
 		call->nargs = row->fn_nargs;
@@ -368,7 +477,7 @@ hookset_build(Trigger *tg, Relation rel, HookTiming timing)
 		set->calls[op] = palloc0(sizeof(HookCall *) * (ncalls + 1));
 		for (int e = 0; e < HOOK_MAX_EVENTS_PER_OP; e++)
 		{
-			int			event = hook_op_events[timing][op][e];
+			int			event = hooks_op_events[timing][op][e];
 
 			for (int i = 0; i < ncalls && event >= 0; i++)
 				if ((int) calls[i]->event == event)
@@ -383,72 +492,137 @@ hookset_build(Trigger *tg, Relation rel, HookTiming timing)
 }
 
 /*
- * The cached hooks of the trigger that fired.
+ * The cached hooks of table source_relid at timing: from the cache, or
+ * built.  If an invalidation arrives during the build, what was read may be
+ * stale already, so build again; after a few tries, the last build serves
+ * this call only (*cached false), in the current memory context.
  */
 static HookSet *
-hooks_lookup(TriggerData *trigdata, HookTiming timing)
+hooks_lookup_set(Oid source_relid, HookTiming timing, bool *cached)
 {
-	Trigger    *tg = trigdata->tg_trigger;
-	Oid			relid = RelationGetRelid(trigdata->tg_relation);
-	HookCacheEntry *entry;
+	HookSetKey	key;
+	HookSetEntry *entry;
 	HookSet    *set;
 	bool		found;
 
-	if (hook_cache == NULL)
-	{
-		HASHCTL		ctl;
-
-		ctl.keysize = sizeof(Oid);
-		ctl.entrysize = sizeof(HookCacheEntry);
-		ctl.hcxt = CacheMemoryContext;
-		hook_cache = hash_create("activemodel hook cache", 64, &ctl,
-								 HASH_ELEM | HASH_BLOBS | HASH_CONTEXT);
-	}
-
-	entry = hash_search(hook_cache, &tg->tgoid, HASH_FIND, NULL);
-	if (entry != NULL && entry->firing_relid == relid)
-		return entry->set;
+	memset(&key, 0, sizeof(key));
+	key.source_relid = source_relid;
+	key.timing = timing;
+	entry = hash_search(hook_sets, &key, HASH_FIND, NULL);
+	*cached = true;
 	if (entry != NULL)
-		hooks_cache_retire(entry);
+		return entry->set;
 
-	/*
-	 * Build; if an invalidation arrives meanwhile, what we read may be stale
-	 * already, so build again.  After a few tries, use the last build for
-	 * this call only.
-	 */
 	for (int attempt = 0;; attempt++)
 	{
 		uint64		count = hook_inval_count;
 
-		set = hookset_build(tg, trigdata->tg_relation, timing);
+		set = hookset_build(source_relid, timing);
 		if (count == hook_inval_count)
 			break;
 		if (attempt >= 3)
 		{
-			MemoryContextSetParent(set->cxt, CurrentMemoryContext);
+			*cached = false;
 			return set;
 		}
 		MemoryContextDelete(set->cxt);
 	}
-
 	MemoryContextSetParent(set->cxt, CacheMemoryContext);
-	entry = hash_search(hook_cache, &tg->tgoid, HASH_ENTER, &found);
-	if (found)
-		hooks_retire_set(entry->set);
-	entry->firing_relid = relid;
+	entry = hash_search(hook_sets, &key, HASH_ENTER, &found);
+	Assert(!found);
 	entry->set = set;
 	return set;
 }
 
 /*
- * A tuple of the firing relation in the layout of the table named by the
- * trigger.
+ * The hooks to run for the trigger that fired: its binding, from the cache
+ * or made (with the identity check of hooks_trigger_source).
+ */
+static HookBinding *
+hooks_lookup(TriggerData *trigdata, HookTiming timing)
+{
+	Trigger    *tg = trigdata->tg_trigger;
+	Relation	rel = trigdata->tg_relation;
+	Oid			relid = RelationGetRelid(rel);
+	HookBinding *binding;
+	HookBinding local;
+	HookSet    *set;
+	Oid			source_relid;
+	bool		cached;
+	bool		found;
+
+	if (hook_sets == NULL)
+	{
+		HASHCTL		ctl;
+
+		ctl.keysize = sizeof(HookSetKey);
+		ctl.entrysize = sizeof(HookSetEntry);
+		ctl.hcxt = CacheMemoryContext;
+		hook_sets = hash_create("activemodel hook sets", 64, &ctl,
+								HASH_ELEM | HASH_BLOBS | HASH_CONTEXT);
+		ctl.keysize = sizeof(Oid);
+		ctl.entrysize = sizeof(HookBinding);
+		hook_bindings = hash_create("activemodel hook bindings", 64, &ctl,
+									HASH_ELEM | HASH_BLOBS | HASH_CONTEXT);
+	}
+
+	binding = hash_search(hook_bindings, &tg->tgoid, HASH_FIND, NULL);
+	if (binding != NULL && binding->firing_relid == relid && !binding->set->retired)
+		return binding;
+	if (binding != NULL)
+		hooks_remove_binding(binding);
+
+	source_relid = hooks_trigger_source(tg, rel);
+	set = hooks_lookup_set(source_relid, timing, &cached);
+
+	memset(&local, 0, sizeof(local));
+	local.tgoid = tg->tgoid;
+	local.firing_relid = relid;
+	local.set = set;
+	if (source_relid != relid)
+	{
+		MemoryContext cxt = AllocSetContextCreate(cached ? CacheMemoryContext : CurrentMemoryContext,
+												  "activemodel hook maps",
+												  ALLOCSET_SMALL_SIZES);
+		MemoryContext oldcxt = MemoryContextSwitchTo(cxt);
+		TupleDesc	firing_desc = CreateTupleDescCopy(RelationGetDescr(rel));
+
+		local.to_source = convert_tuples_by_name(firing_desc, set->source_desc);
+		local.from_source = convert_tuples_by_name(set->source_desc, firing_desc);
+		MemoryContextSwitchTo(oldcxt);
+		if (local.to_source == NULL && local.from_source == NULL)
+			MemoryContextDelete(cxt);
+		else
+			local.cxt = cxt;
+	}
+	if (!cached)
+	{
+		binding = palloc(sizeof(HookBinding));
+		*binding = local;
+		return binding;
+	}
+	binding = hash_search(hook_bindings, &tg->tgoid, HASH_ENTER, &found);
+	Assert(!found);
+	*binding = local;
+	return binding;
+}
+
+/*
+ * A tuple of the firing relation in the layout of the hooked table.  A row
+ * of a partition written before a column was added has fewer attributes
+ * than the partition, whose descriptor has the added columns' defaults
+ * (attmissingval); the table's row type has none, so the row is completed
+ * first with the partition's descriptor.
  */
 static HeapTuple
-hooks_source_tuple(HookSet *set, HeapTuple tuple)
+hooks_source_tuple(HookBinding *binding, Relation rel, HeapTuple tuple)
 {
-	if (set->to_source != NULL)
-		return execute_attr_map_tuple(tuple, set->to_source);
+	if (binding->set->key.source_relid == RelationGetRelid(rel))
+		return tuple;
+	if (HeapTupleHeaderGetNatts(tuple->t_data) < RelationGetDescr(rel)->natts)
+		tuple = heap_expand_tuple(tuple, RelationGetDescr(rel));
+	if (binding->to_source != NULL)
+		tuple = execute_attr_map_tuple(tuple, binding->to_source);
 	return tuple;
 }
 
@@ -485,7 +659,7 @@ hooks_returned_row(HookSet *set, HookCall *call, Datum result, bool *owned)
 
 		if (erh->er_magic != ER_MAGIC)
 			elog(ERROR, "%s hook %s returned an expanded object that is not a record",
-				 hook_event_names[call->event], call->fn_desc);
+				 hooks_event_names[call->event], call->fn_desc);
 		typid = erh->er_typeid;
 		*owned = VARATT_IS_EXTERNAL_EXPANDED_RW(DatumGetPointer(result));
 	}
@@ -502,7 +676,7 @@ hooks_returned_row(HookSet *set, HookCall *call, Datum result, bool *owned)
 		ereport(ERROR,
 				(errcode(ERRCODE_DATATYPE_MISMATCH),
 				 errmsg("%s hook %s returned a row of type %s instead of %s",
-						hook_event_names[call->event], call->fn_desc,
+						hooks_event_names[call->event], call->fn_desc,
 						format_type_be(typid), format_type_be(set->rowtype))));
 	return result;
 }
@@ -541,7 +715,7 @@ hooks_error_callback(void *arg)
 
 	if (ctx->call != NULL)
 		errcontext("%s hook %s of table %s",
-				   hook_event_names[ctx->call->event], ctx->call->fn_desc,
+				   hooks_event_names[ctx->call->event], ctx->call->fn_desc,
 				   ctx->set->source_name);
 }
 
@@ -561,9 +735,10 @@ hooks_error_callback(void *arg)
  * a nested statement would.
  */
 static HeapTuple
-hooks_run(HookSet *set, HookTiming timing, HookOp op,
+hooks_run(HookBinding *binding, Relation rel, HookTiming timing, HookOp op,
 		  HeapTuple newtuple, HeapTuple oldtuple, bool nested)
 {
+	HookSet    *set = binding->set;
 	HookCall  **calls = set->calls[op];
 	int			ncalls = set->ncalls[op];
 	ExpandedRecordHeader *new_record;
@@ -577,7 +752,7 @@ hooks_run(HookSet *set, HookTiming timing, HookOp op,
 	HookErrorContext errctx;
 	HeapTuple	result;
 
-	new_record = hooks_row_record(set, hooks_source_tuple(set, newtuple));
+	new_record = hooks_row_record(set, hooks_source_tuple(binding, rel, newtuple));
 	new_source = new_record->fvalue;	/* outlives the record */
 	new_datum = ExpandedRecordGetDatum(new_record);
 	new_owned = (op != HOOK_OP_DESTROY);
@@ -592,7 +767,7 @@ hooks_run(HookSet *set, HookTiming timing, HookOp op,
 			if (calls[i]->nargs == 2)
 			{
 				old_datum = ExpandedRecordGetRODatum(hooks_row_record(set,
-																	  hooks_source_tuple(set, oldtuple)));
+																	  hooks_source_tuple(binding, rel, oldtuple)));
 				old_isnull = false;
 			}
 	}
@@ -665,8 +840,8 @@ hooks_run(HookSet *set, HookTiming timing, HookOp op,
 	result = hooks_row_tuple(new_datum);
 	if (result == new_source)
 		return newtuple;
-	if (set->from_source != NULL)
-		result = execute_attr_map_tuple(result, set->from_source);
+	if (binding->from_source != NULL)
+		result = execute_attr_map_tuple(result, binding->from_source);
 	return result;
 }
 
@@ -676,9 +851,10 @@ hooks_run(HookSet *set, HookTiming timing, HookOp op,
  * not share a frame with the caller's variables.
  */
 static pg_noinline HeapTuple
-hooks_run_guarded(HookSet *set, HookTiming timing, HookOp op,
+hooks_run_guarded(HookBinding *binding, Relation rel, HookTiming timing, HookOp op,
 				  HeapTuple newtuple, HeapTuple oldtuple)
 {
+	HookSet    *set = binding->set;
 	bool		nested = set->busy;
 	int			save_event = current_event;
 	int			save_op = current_op;
@@ -687,7 +863,7 @@ hooks_run_guarded(HookSet *set, HookTiming timing, HookOp op,
 	set->busy = true;
 	PG_TRY();
 	{
-		result = hooks_run(set, timing, op, newtuple, oldtuple, nested);
+		result = hooks_run(binding, rel, timing, op, newtuple, oldtuple, nested);
 	}
 	PG_FINALLY();
 	{
@@ -713,7 +889,7 @@ hooks_dispatch(PG_FUNCTION_ARGS)
 	HeapTuple	newtuple;
 	HeapTuple	oldtuple;
 	HeapTuple	rettuple;
-	HookSet    *set;
+	HookBinding *binding;
 
 	if (!CALLED_AS_TRIGGER(fcinfo))
 		ereport(ERROR,
@@ -762,11 +938,12 @@ hooks_dispatch(PG_FUNCTION_ARGS)
 		rettuple = NULL;
 	}
 
-	set = hooks_lookup(trigdata, timing);
-	if (set->ncalls[op] == 0)
+	binding = hooks_lookup(trigdata, timing);
+	if (binding->set->ncalls[op] == 0)
 		return PointerGetDatum(rettuple);
 
-	return PointerGetDatum(hooks_run_guarded(set, timing, op, newtuple, oldtuple));
+	return PointerGetDatum(hooks_run_guarded(binding, trigdata->tg_relation, timing, op,
+											 newtuple, oldtuple));
 }
 
 /*
@@ -788,7 +965,7 @@ hook_event(PG_FUNCTION_ARGS)
 {
 	if (current_event < 0)
 		PG_RETURN_NULL();
-	PG_RETURN_TEXT_P(cstring_to_text(hook_event_names[current_event]));
+	PG_RETURN_TEXT_P(cstring_to_text(hooks_event_names[current_event]));
 }
 
 /*
@@ -800,7 +977,7 @@ hook_operation(PG_FUNCTION_ARGS)
 {
 	if (current_op < 0)
 		PG_RETURN_NULL();
-	PG_RETURN_TEXT_P(cstring_to_text(hook_op_names[current_op]));
+	PG_RETURN_TEXT_P(cstring_to_text(hooks_op_names[current_op]));
 }
 
 /*
@@ -816,11 +993,11 @@ hooks_init(void)
 							 "after and commit hooks are skipped for the rows written while off.",
 							 &hooks_enabled,
 							 true,
-							 PGC_USERSET,
+							 PGC_SUSET,
 							 0,
 							 NULL, NULL, NULL);
 	CacheRegisterRelcacheCallback(hooks_relcache_callback, (Datum) 0);
 	CacheRegisterSyscacheCallback(PROCOID, hooks_proc_callback, (Datum) 0);
 	RegisterXactCallback(hooks_xact_callback, NULL);
-	hooks_registry_init();
+	hooks_ddl_init();
 }

@@ -3,7 +3,8 @@
  * timestamps.c
  *	  The timestamps mixin: am.timestamps(), a BEFORE INSERT OR UPDATE row
  *	  trigger that maintains created_at / updated_at columns with Rails
- *	  semantics, and its GUCs.
+ *	  semantics, its GUCs, and am.timestamp_now(), the default of the
+ *	  columns am.add_timestamps() adds, which reads the same clock.
  *
  * Trigger arguments: the created and updated column names, or none for
  * created_at and updated_at; an empty string leaves that column alone.
@@ -12,6 +13,9 @@
  *	UPDATE	sets the updated column, unless the statement changed it (its new
  *			value differs from the old one) or the row did not change at all;
  *			the created column is left as the statement leaves it.
+ *
+ * A value written is rounded to the column's precision (timestamptz(0) gets
+ * whole seconds), as an assignment to the column would round it.
  *
  * Column numbers and types are resolved on first use and kept in a
  * backend-local hash table keyed by (relation, trigger), which a relcache
@@ -35,6 +39,7 @@
 #include "fmgr.h"
 #include "pgtime.h"
 #include "utils/builtins.h"
+#include "utils/datetime.h"
 #include "utils/datum.h"
 #include "utils/guc.h"
 #include "utils/hsearch.h"
@@ -46,6 +51,7 @@
 #include "activemodel.h"
 
 PG_FUNCTION_INFO_V1(timestamps_trigger);
+PG_FUNCTION_INFO_V1(am_timestamp_now);
 
 /* name under which users know the trigger function */
 #define TIMESTAMPS_FUNCTION "am.timestamps()"
@@ -85,6 +91,7 @@ typedef struct TimestampsColumn
 {
 	AttrNumber	attnum;
 	Oid			typid;			/* TIMESTAMPTZOID or TIMESTAMPOID */
+	int32		typmod;			/* its precision, -1 for the default */
 	char		name[NAMEDATALEN];	/* trigger argument it was resolved from */
 } TimestampsColumn;
 
@@ -114,6 +121,10 @@ static TimestampTz last_converted_from;
 static Timestamp last_converted_to;
 static pg_tz *last_timezone = NULL;
 
+/* the clock reading of the row being computed in row_clock_context */
+static TimestampTz row_clock_value;
+static MemoryContext row_clock_context = NULL;
+
 static void timestamps_invalidate(Datum arg, Oid relid);
 static const TimestampsEntry *timestamps_entry(FunctionCallInfo fcinfo,
 											   TriggerData *trigdata);
@@ -121,7 +132,7 @@ static void timestamps_resolve(TriggerData *trigdata, TimestampsEntry *entry);
 static void timestamps_resolve_column(TriggerData *trigdata, const char *name,
 									  const char *role, TimestampsColumn *column);
 static void timestamps_check_protocol(FunctionCallInfo fcinfo);
-static Datum timestamps_value(TimestampTz now, Oid typid);
+static Datum timestamps_value(TimestampTz now, const TimestampsColumn *column);
 
 /*
  * Register the GUCs and the relcache callback; called from _PG_init().
@@ -237,6 +248,7 @@ timestamps_resolve_column(TriggerData *trigdata, const char *name,
 
 	column->attnum = InvalidAttrNumber;
 	column->typid = InvalidOid;
+	column->typmod = -1;
 	strlcpy(column->name, name, NAMEDATALEN);
 
 	if (name[0] == '\0')
@@ -263,6 +275,7 @@ timestamps_resolve_column(TriggerData *trigdata, const char *name,
 
 		column->attnum = att->attnum;
 		column->typid = att->atttypid;
+		column->typmod = att->atttypmod;
 		return;
 	}
 
@@ -416,33 +429,89 @@ timestamps_now(void)
 }
 
 /*
- * now as a datum of type typid: unchanged for timestamptz, the local time of
- * the session's time zone for timestamp (what now()::timestamp gives).  The
+ * Reset callback of the memory context a clock reading was made in: the
+ * next row reads the clock anew.
+ */
+static void
+timestamps_row_clock_reset(void *arg)
+{
+	if (row_clock_context == (MemoryContext) arg)
+		row_clock_context = NULL;
+}
+
+/*
+ * clock_timestamp(), read once per row: the calls made in the same memory
+ * context until it is reset get the same reading.  The executor evaluates
+ * the expressions of one row (the column defaults of an INSERT, a COPY
+ * row, ...) in a per-tuple memory context that it resets before the next
+ * row, so the created and updated columns of a new row agree, as they do
+ * when the trigger fills them, and every row gets its own time.
+ */
+static TimestampTz
+timestamps_row_clock(void)
+{
+	MemoryContextCallback *callback;
+
+	if (row_clock_context != NULL && row_clock_context == CurrentMemoryContext)
+		return row_clock_value;
+
+	callback = MemoryContextAlloc(CurrentMemoryContext, sizeof(MemoryContextCallback));
+	callback->func = timestamps_row_clock_reset;
+	callback->arg = CurrentMemoryContext;
+	MemoryContextRegisterResetCallback(CurrentMemoryContext, callback);
+
+	row_clock_context = CurrentMemoryContext;
+	row_clock_value = GetCurrentTimestamp();
+	return row_clock_value;
+}
+
+/*
+ * am.timestamp_now() returns timestamptz: the time activemodel.timestamp_clock
+ * selects, the default of the columns am.add_timestamps adds.  VOLATILE, as
+ * the clock setting reads the clock on every row.
+ */
+Datum
+am_timestamp_now(PG_FUNCTION_ARGS)
+{
+	if (timestamp_clock == TIMESTAMP_CLOCK_CLOCK)
+		PG_RETURN_TIMESTAMPTZ(timestamps_row_clock());
+	PG_RETURN_TIMESTAMPTZ(timestamps_now());
+}
+
+/*
+ * now as a value of the column: unchanged for timestamptz, the local time of
+ * the session's time zone for timestamp (what now()::timestamp gives), then
+ * rounded to the column's precision as an assignment to it would round.  The
  * last conversion is remembered, as most rows convert the same instant.
  */
 static Datum
-timestamps_value(TimestampTz now, Oid typid)
+timestamps_value(TimestampTz now, const TimestampsColumn *column)
 {
 	struct pg_tm tm;
 	fsec_t		fsec;
 	int			tz;
 	Timestamp	result;
 
-	if (typid == TIMESTAMPTZOID)
-		return TimestampTzGetDatum(now);
+	if (column->typid == TIMESTAMPTZOID)
+		result = now;
+	else if (last_timezone == session_timezone && last_converted_from == now)
+		result = last_converted_to;
+	else
+	{
+		if (timestamp2tm(now, &tz, &tm, &fsec, NULL, NULL) != 0 ||
+			tm2timestamp(&tm, fsec, NULL, &result) != 0)
+			ereport(ERROR,
+					(errcode(ERRCODE_DATETIME_VALUE_OUT_OF_RANGE),
+					 errmsg("timestamp out of range")));
 
-	if (last_timezone == session_timezone && last_converted_from == now)
-		return TimestampGetDatum(last_converted_to);
+		last_timezone = session_timezone;
+		last_converted_from = now;
+		last_converted_to = result;
+	}
 
-	if (timestamp2tm(now, &tz, &tm, &fsec, NULL, NULL) != 0 ||
-		tm2timestamp(&tm, fsec, NULL, &result) != 0)
-		ereport(ERROR,
-				(errcode(ERRCODE_DATETIME_VALUE_OUT_OF_RANGE),
-				 errmsg("timestamp out of range")));
-
-	last_timezone = session_timezone;
-	last_converted_from = now;
-	last_converted_to = result;
+	/* both types share the representation and the rounding */
+	if (column->typmod >= 0)
+		AdjustTimestampForTypmod(&result, column->typmod);
 	return TimestampGetDatum(result);
 }
 
@@ -636,12 +705,12 @@ timestamps_trigger(PG_FUNCTION_ARGS)
 		if (fill_created)
 		{
 			columns[ncolumns] = entry->created.attnum;
-			values[ncolumns++] = timestamps_value(now, entry->created.typid);
+			values[ncolumns++] = timestamps_value(now, &entry->created);
 		}
 		if (fill_updated)
 		{
 			columns[ncolumns] = entry->updated.attnum;
-			values[ncolumns++] = timestamps_value(now, entry->updated.typid);
+			values[ncolumns++] = timestamps_value(now, &entry->updated);
 		}
 	}
 	else
@@ -662,7 +731,7 @@ timestamps_trigger(PG_FUNCTION_ARGS)
 		else if (!timestamps_slots_update(trigdata, attnum - 1))
 			return PointerGetDatum(tuple);
 
-		values[0] = timestamps_value(timestamps_now(), entry->updated.typid);
+		values[0] = timestamps_value(timestamps_now(), &entry->updated);
 
 		/*
 		 * The column holds a value already: the new row is a copy of the

@@ -63,11 +63,11 @@ typeid_prefix_length(const TypeId *t)
 	return VARSIZE_ANY_EXHDR(t) - TYPEID_UUID_BYTES;
 }
 
-/* typeid_io.c */
+/* typeid_value.c */
 extern TypeId *typeid_build(const char *prefix, int prefix_len,
 							const uint8 *uuid);
 extern void typeid_check_prefix_param(const char *prefix, int prefix_len);
-extern TypeId *typeid_from_cstring(const char *str, int len);
+extern char *typeid_quote_input(const char *str, int len);
 
 /* typeid_typmod.c */
 extern TypeId *typeid_apply_typmod(TypeId *value, int32 typmod, FmgrInfo *flinfo);
@@ -106,8 +106,5 @@ typeid_compare(const TypeId *a, const TypeId *b)
 	}
 	return 0;
 }
-
-/* typeid_generate.c */
-extern void uuidv7_generate(uint8 *uuid);
 
 #endif							/* ACTIVEMODEL_TYPEID_H */

@@ -320,6 +320,7 @@ int
 typeid_typmod_direct_prefix(int32_t typmod, char out[TYPEID_TYPMOD_DIRECT_MAX_LEN])
 {
 	char		reversed[TYPEID_TYPMOD_DIRECT_MAX_LEN];
+	TypeIdParse check;
 	int			len = 0;
 	int			i;
 
@@ -336,5 +337,9 @@ typeid_typmod_direct_prefix(int32_t typmod, char out[TYPEID_TYPMOD_DIRECT_MAX_LE
 	}
 	for (i = 0; i < len; i++)
 		out[i] = reversed[len - 1 - i];
+
+	/* "_", "a_", "_a": digits of no valid prefix */
+	if (!typeid_check_prefix(out, len, &check))
+		return -1;
 	return len;
 }

@@ -109,7 +109,9 @@ typeid_typmod_is_direct(int32_t typmod)
 
 /*
  * Decode a direct typmod into out (no NUL).  Returns the prefix length, or
- * -1 when typmod is not a direct encoding of a prefix.
+ * -1 when typmod is not the direct encoding of a valid prefix: not in the
+ * direct range, a zero digit, or digits that spell an invalid prefix such
+ * as "_" or "a_".
  */
 extern int	typeid_typmod_direct_prefix(int32_t typmod,
 										char out[TYPEID_TYPMOD_DIRECT_MAX_LEN]);

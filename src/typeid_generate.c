@@ -64,7 +64,7 @@ take_random_bytes(uint8 *dst, int n)
 /*
  * Fill uuid (16 bytes) with a new UUIDv7.
  */
-void
+static void
 uuidv7_generate(uint8 *uuid)
 {
 	struct timespec now;

@@ -15,7 +15,6 @@
 #include "postgres.h"
 
 #include "libpq/pqformat.h"
-#include "mb/pg_wchar.h"
 #include "utils/builtins.h"
 
 #include "typeid.h"
@@ -27,52 +26,9 @@ PG_FUNCTION_INFO_V1(typeid_send);
 PG_FUNCTION_INFO_V1(typeid_is_valid);
 
 /*
- * Make a typeid value from a validated prefix and 16 UUID bytes.
- */
-TypeId *
-typeid_build(const char *prefix, int prefix_len, const uint8 *uuid)
-{
-	TypeId	   *result = (TypeId *) palloc(VARHDRSZ + TYPEID_UUID_BYTES + prefix_len);
-
-	SET_VARSIZE(result, VARHDRSZ + TYPEID_UUID_BYTES + prefix_len);
-	memcpy(VARDATA(result), uuid, TYPEID_UUID_BYTES);
-	if (prefix_len > 0)
-		memcpy(VARDATA(result) + TYPEID_UUID_BYTES, prefix, prefix_len);
-	return result;
-}
-
-/*
- * The input as it can be shown in a message: itself when it is valid text
- * in the server encoding, as from typeid_in; else (binary input can be any
- * bytes) with bytes outside printable ASCII written as \xNN.
- */
-static char *
-quote_input(const char *str, int len)
-{
-	StringInfoData buf;
-	int			i;
-
-	if (memchr(str, '\0', len) == NULL &&
-		pg_verify_mbstr(GetDatabaseEncoding(), str, len, true))
-		return pnstrdup(str, len);
-
-	initStringInfo(&buf);
-	for (i = 0; i < len; i++)
-	{
-		unsigned char c = (unsigned char) str[i];
-
-		if (c >= 0x20 && c < 0x7f)
-			appendStringInfoChar(&buf, c);
-		else
-			appendStringInfo(&buf, "\\x%02x", c);
-	}
-	return buf.data;
-}
-
-/*
  * Parse len bytes of text into a typeid, raising 22P02 when invalid.
  */
-TypeId *
+static TypeId *
 typeid_from_cstring(const char *str, int len)
 {
 	TypeIdParse parsed;
@@ -85,32 +41,10 @@ typeid_from_cstring(const char *str, int len)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_TEXT_REPRESENTATION),
 				 errmsg("invalid input syntax for type %s: \"%s\"",
-						"typeid", quote_input(str, len)),
+						"typeid", typeid_quote_input(str, len)),
 				 errdetail_internal("%s", detail)));
 	}
 	return typeid_build(str, (int) parsed.prefix_len, parsed.uuid);
-}
-
-/*
- * Check a prefix given as a function argument, raising 22023 when invalid.
- */
-void
-typeid_check_prefix_param(const char *prefix, int prefix_len)
-{
-	TypeIdParse parsed;
-
-	if (!typeid_check_prefix(prefix, prefix_len, &parsed))
-	{
-		char		detail[256];
-
-		typeid_describe_error(&parsed, detail, sizeof(detail));
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("invalid typeid prefix \"%s\"",
-						pnstrdup(prefix, prefix_len)),
-				 errdetail_internal("%s", detail),
-				 errhint("A prefix is up to 63 lowercase ASCII letters or underscores, starting and ending with a letter.")));
-	}
 }
 
 /*

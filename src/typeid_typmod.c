@@ -47,13 +47,14 @@
 #include "utils/rel.h"
 #include "utils/snapmgr.h"
 
+#include "activemodel.h"
 #include "typeid.h"
 
 PG_FUNCTION_INFO_V1(typeid_typmod_in);
 PG_FUNCTION_INFO_V1(typeid_typmod_out);
 PG_FUNCTION_INFO_V1(typeid_enforce_typmod);
 
-#define REGISTRY_SCHEMA "am"
+#define REGISTRY_SCHEMA AM_SCHEMA
 #define REGISTRY_TABLE "typeid_prefixes"
 /* its columns: (typmod integer PRIMARY KEY, prefix text) */
 #define Anum_registry_typmod 1
@@ -76,9 +77,7 @@ static Oid	registry_cache_relid = InvalidOid;
 static Oid
 registry_relid(void)
 {
-	Oid			nsp = get_namespace_oid(REGISTRY_SCHEMA, true);
-
-	return OidIsValid(nsp) ? get_relname_relid(REGISTRY_TABLE, nsp) : InvalidOid;
+	return am_relation_oid(REGISTRY_TABLE, true);
 }
 
 /*
@@ -199,7 +198,6 @@ registry_insert(int32 typmod, const char *prefix, int prefix_len)
 	Oid			relid = registry_relid();
 	Oid			argtypes[2] = {INT4OID, TEXTOID};
 	Datum		args[2];
-	int			nestlevel;
 
 	if (!OidIsValid(relid))
 		ereport(ERROR,
@@ -221,40 +219,45 @@ registry_insert(int32 typmod, const char *prefix, int prefix_len)
 	args[0] = Int32GetDatum(typmod);
 	args[1] = PointerGetDatum(cstring_to_text_with_len(prefix, prefix_len));
 
-	/* the statement is fully qualified; pin search_path all the same */
-	nestlevel = NewGUCNestLevel();
-	(void) set_config_option("search_path", "pg_catalog, pg_temp",
-							 PGC_USERSET, PGC_S_SESSION, GUC_ACTION_SAVE,
-							 true, 0, false);
-	if (SPI_connect() != SPI_OK_CONNECT)
-		elog(ERROR, "SPI_connect failed");
-	if (SPI_execute_with_args("INSERT INTO " REGISTRY_SCHEMA "." REGISTRY_TABLE
-							  " (typmod, prefix) VALUES ($1, $2) ON CONFLICT DO NOTHING",
-							  2, argtypes, args, NULL, false, 0) != SPI_OK_INSERT)
-		elog(ERROR, "could not write the typeid prefix registry");
-	SPI_finish();
-	AtEOXact_GUC(false, nestlevel);
+	/* as the caller, whose privilege was checked above */
+	(void) am_exec_as(GetUserId(),
+					  "INSERT INTO " REGISTRY_SCHEMA "." REGISTRY_TABLE
+					  " (typmod, prefix) VALUES ($1, $2) ON CONFLICT DO NOTHING",
+					  2, argtypes, args);
 }
 
 /*
  * Write the prefix of a typmod into out and return its length.
+ *
+ * typmod_in only returns typmods of valid prefixes, but the cast function,
+ * typmod_out and the input functions can be called with any number: one
+ * that decodes to no valid prefix raises 42704, like a lookup of an object
+ * that does not exist, and never yields a value whose text form would not
+ * parse.
  */
 static int
 typmod_prefix(int32 typmod, char *out)
 {
 	int			len;
 
-	if (typeid_typmod_is_direct(typmod))
-		len = typeid_typmod_direct_prefix(typmod, out);
-	else
+	if (typmod >= TYPEID_TYPMOD_HASHED)
+	{
 		len = registry_lookup(typmod, out);
+		if (len <= 0)
+			ereport(ERROR,
+					(errcode(ERRCODE_UNDEFINED_OBJECT),
+					 errmsg("typeid type modifier %d names no registered prefix", typmod),
+					 errhint("A prefix longer than %d bytes is registered in %s.%s when it is first used.",
+							 TYPEID_TYPMOD_DIRECT_MAX_LEN, REGISTRY_SCHEMA, REGISTRY_TABLE)));
+		return len;
+	}
 
+	len = typeid_typmod_direct_prefix(typmod, out);
 	if (len <= 0)
 		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("typeid type modifier %d names no registered prefix", typmod),
-				 errhint("A prefix longer than %d bytes is registered in %s.%s when it is first used.",
-						 TYPEID_TYPMOD_DIRECT_MAX_LEN, REGISTRY_SCHEMA, REGISTRY_TABLE)));
+				(errcode(ERRCODE_UNDEFINED_OBJECT),
+				 errmsg("typeid type modifier %d names no prefix", typmod),
+				 errdetail("It is not the type modifier of any valid prefix.")));
 	return len;
 }
 
@@ -332,7 +335,7 @@ typeid_typmod_in(PG_FUNCTION_ARGS)
 	deconstruct_array(ta, CSTRINGOID, -2, false, TYPALIGN_CHAR, &elems, NULL, &n);
 	if (n != 1)
 		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				(errcode(ERRCODE_SYNTAX_ERROR),
 				 errmsg("invalid type modifier for type typeid"),
 				 errdetail("typeid takes one type modifier, the prefix, as in typeid('user').")));
 
@@ -340,7 +343,7 @@ typeid_typmod_in(PG_FUNCTION_ARGS)
 	len = strlen(prefix);
 	if (len == 0)
 		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				(errcode(ERRCODE_INVALID_TEXT_REPRESENTATION),
 				 errmsg("invalid typeid prefix \"\""),
 				 errdetail("A prefix-checked typeid needs a non-empty prefix."),
 				 errhint("Use plain typeid for values with any prefix.")));
@@ -368,7 +371,7 @@ typeid_typmod_in(PG_FUNCTION_ARGS)
 
 	if (registered_len != len || memcmp(registered, prefix, len) != 0)
 		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				(errcode(ERRCODE_DUPLICATE_OBJECT),
 				 errmsg("typeid prefix \"%s\" collides with prefix \"%s\"",
 						prefix, pnstrdup(registered, registered_len)),
 				 errdetail("Both prefixes map to type modifier %d, which is already taken.", typmod),

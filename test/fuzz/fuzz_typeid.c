@@ -393,6 +393,7 @@ check_typmod(const uint8_t *data, size_t size)
 	int32_t		typmod;
 	int32_t		raw = 0;
 	int			len;
+	TypeIdParse check;
 
 	for (i = 0; i < prefix_len; i++)
 		prefix[i] = prefix_byte(data[i], i == 0 || i == prefix_len - 1);
@@ -416,6 +417,12 @@ check_typmod(const uint8_t *data, size_t size)
 	for (i = 0; i < size && i < sizeof(raw); i++)
 		raw = (int32_t) (((uint32_t) raw << 8) | data[i]);
 	len = typeid_typmod_direct_prefix(raw, decoded);
+	if (len == 0 || len > TYPEID_TYPMOD_DIRECT_MAX_LEN)
+		fail(data, size, "typmod %d decodes to a prefix of %d bytes",
+			 (int) raw, len);
+	if (len > 0 && !typeid_check_prefix(decoded, len, &check))
+		fail(data, size, "typmod %d decodes to \"%.*s\", which is not a valid prefix",
+			 (int) raw, len, decoded);
 	if (len > 0 && typeid_prefix_typmod(decoded, len) != raw)
 		fail(data, size, "typmod %d decodes to \"%.*s\", which maps elsewhere",
 			 (int) raw, len, decoded);

@@ -101,6 +101,24 @@ is($node->safe_psql('inuse', q{SELECT email FROM users WHERE email LIKE 'd%'}),
 is( $node->safe_psql('inuse',
 		q{SELECT count(*) FROM users WHERE created_at IS NOT NULL AND updated_at IS NOT NULL}),
 	'4', 'timestamps are kept across the update');
+# the update changes no table: columns added by 1.0's am.add_timestamps keep
+# DEFAULT now() until am.add_timestamps is called again (README, Upgrading)
+my $defaults_sql = q{SELECT string_agg(a.attname || ' ' || pg_get_expr(d.adbin, d.adrelid), ', '
+	ORDER BY a.attname) FROM pg_attrdef d JOIN pg_attribute a ON a.attrelid = d.adrelid
+	AND a.attnum = d.adnum WHERE d.adrelid = 'users'::regclass AND a.attname LIKE '%_at'};
+is($node->safe_psql('inuse', $defaults_sql), 'created_at now(), updated_at now()',
+	'the update keeps the defaults of existing timestamps columns');
+$node->safe_psql('inuse', q{SELECT am.add_timestamps('users')});
+is( $node->safe_psql('inuse', $defaults_sql),
+	'created_at am.timestamp_now(), updated_at am.timestamp_now()',
+	'am.add_timestamps after the update switches them to the clock setting');
+is( $node->safe_psql('inuse',
+		q{SET activemodel.timestamp_clock = 'statement';
+		  BEGIN; DO $$BEGIN PERFORM pg_sleep(0.01); END$$;
+		  INSERT INTO users (email) VALUES ('G@EXAMPLE.COM') RETURNING created_at > now();
+		  ROLLBACK}),
+	't', 'an INSERT then follows activemodel.timestamp_clock');
+
 my ($ret, $out, $err) = $node->psql('inuse',
 	q{INSERT INTO invoices (id) VALUES ('user_01h455vb4pex5vsknk084sn02q')});
 like($err, qr/invoice/, 'a long-prefix column still refuses another prefix after the update');
