@@ -100,20 +100,20 @@ static void compile_container(QueryBuilder *qb, const QueryLookup *lookup,
 							  const char *key);
 
 static const QueryLookup lookups[] = {
-	{"eq", compile_compare, BTEqualStrategyNumber},
-	{"exact", compile_compare, BTEqualStrategyNumber},
-	{"ne", compile_ne, BTEqualStrategyNumber},
-	{"gt", compile_compare, BTGreaterStrategyNumber},
-	{"gte", compile_compare, BTGreaterEqualStrategyNumber},
-	{"ge", compile_compare, BTGreaterEqualStrategyNumber},
-	{"lt", compile_compare, BTLessStrategyNumber},
-	{"lte", compile_compare, BTLessEqualStrategyNumber},
-	{"le", compile_compare, BTLessEqualStrategyNumber},
-	{"in", compile_in, BTEqualStrategyNumber},
-	{"notin", compile_in, BTEqualStrategyNumber},
-	{"isnull", compile_isnull},
-	{"between", compile_between},
-	{"range", compile_between},
+	{"eq", compile_compare, BTEqualStrategyNumber, NULL, PATTERN_AS_IS},
+	{"exact", compile_compare, BTEqualStrategyNumber, NULL, PATTERN_AS_IS},
+	{"ne", compile_ne, BTEqualStrategyNumber, NULL, PATTERN_AS_IS},
+	{"gt", compile_compare, BTGreaterStrategyNumber, NULL, PATTERN_AS_IS},
+	{"gte", compile_compare, BTGreaterEqualStrategyNumber, NULL, PATTERN_AS_IS},
+	{"ge", compile_compare, BTGreaterEqualStrategyNumber, NULL, PATTERN_AS_IS},
+	{"lt", compile_compare, BTLessStrategyNumber, NULL, PATTERN_AS_IS},
+	{"lte", compile_compare, BTLessEqualStrategyNumber, NULL, PATTERN_AS_IS},
+	{"le", compile_compare, BTLessEqualStrategyNumber, NULL, PATTERN_AS_IS},
+	{"in", compile_in, BTEqualStrategyNumber, NULL, PATTERN_AS_IS},
+	{"notin", compile_in, BTEqualStrategyNumber, NULL, PATTERN_AS_IS},
+	{"isnull", compile_isnull, 0, NULL, PATTERN_AS_IS},
+	{"between", compile_between, 0, NULL, PATTERN_AS_IS},
+	{"range", compile_between, 0, NULL, PATTERN_AS_IS},
 	{"like", compile_pattern, 0, "~~", PATTERN_AS_IS},
 	{"ilike", compile_pattern, 0, "~~*", PATTERN_AS_IS},
 	{"startswith", compile_pattern, 0, "~~", PATTERN_PREFIX},
@@ -125,9 +125,9 @@ static const QueryLookup lookups[] = {
 	{"iexact", compile_pattern, 0, "~~*", PATTERN_EXACT},
 	{"regex", compile_pattern, 0, "~", PATTERN_AS_IS},
 	{"iregex", compile_pattern, 0, "~*", PATTERN_AS_IS},
-	{"contained_by", compile_container, 0, "<@"},
-	{"overlap", compile_container, 0, "&&"},
-	{"has_key", compile_container, 0, "?"},
+	{"contained_by", compile_container, 0, "<@", PATTERN_AS_IS},
+	{"overlap", compile_container, 0, "&&", PATTERN_AS_IS},
+	{"has_key", compile_container, 0, "?", PATTERN_AS_IS},
 };
 
 static const QueryTransform transforms[] = {
@@ -365,10 +365,10 @@ lookup_names(void)
 	int			i;
 
 	initStringInfo(&s);
-	for (i = 0; i < lengthof(lookups); i++)
+	for (i = 0; i < (int) lengthof(lookups); i++)
 		appendStringInfo(&s, "%s%s", i ? ", " : "", lookups[i].name);
 	appendStringInfoString(&s, "; transforms ");
-	for (i = 0; i < lengthof(transforms); i++)
+	for (i = 0; i < (int) lengthof(transforms); i++)
 		appendStringInfo(&s, "%s%s", i ? ", " : "", transforms[i].name);
 	return s.data;
 }
@@ -407,7 +407,7 @@ find_lookup(const char *name)
 {
 	int			i;
 
-	for (i = 0; i < lengthof(lookups); i++)
+	for (i = 0; i < (int) lengthof(lookups); i++)
 		if (strcmp(lookups[i].name, name) == 0)
 			return &lookups[i];
 	return NULL;
@@ -418,7 +418,7 @@ find_transform(const char *name)
 {
 	int			i;
 
-	for (i = 0; i < lengthof(transforms); i++)
+	for (i = 0; i < (int) lengthof(transforms); i++)
 		if (strcmp(transforms[i].name, name) == 0)
 			return &transforms[i];
 	return NULL;
@@ -651,7 +651,7 @@ static void
 compile_contains(QueryBuilder *qb, const QueryLookup *lookup,
 				 QueryOperand *lhs, JsonbValue *value, const char *key)
 {
-	static const QueryLookup array_contains = {"contains", compile_container, 0, "@>"};
+	static const QueryLookup array_contains = {"contains", compile_container, 0, "@>", PATTERN_AS_IS};
 
 	if (operand_is_array(lhs) || operand_is_jsonb(lhs))
 		compile_container(qb, &array_contains, lhs, value, key);

@@ -29,6 +29,7 @@
 #include "access/htup_details.h"
 #include "access/table.h"
 #include "catalog/pg_constraint.h"
+#include "catalog/pg_type.h"
 #include "utils/array.h"
 #include "utils/builtins.h"
 #include "utils/fmgroids.h"
@@ -65,10 +66,34 @@ typedef struct PrimaryKeyColumns
 /*
  * Every foreign key of the database, and (in *pkeys) every primary key.
  */
+/* the elements of an int2[] or oid[] column of a pg_constraint row */
+static Datum *
+constraint_array(HeapTuple tup, TupleDesc desc, AttrNumber attnum,
+				 Oid elemtype, int *n)
+{
+	bool		isnull;
+	Datum		d = heap_getattr(tup, attnum, desc, &isnull);
+	Datum	   *elems;
+
+	if (isnull)
+	{
+		*n = 0;
+		return NULL;
+	}
+	if (elemtype == INT2OID)
+		deconstruct_array(DatumGetArrayTypeP(d), INT2OID, sizeof(int16), true,
+						  TYPALIGN_SHORT, &elems, NULL, n);
+	else
+		deconstruct_array(DatumGetArrayTypeP(d), OIDOID, sizeof(Oid), true,
+						  TYPALIGN_INT, &elems, NULL, n);
+	return elems;
+}
+
 static List *
 read_foreign_keys(List **pkeys)
 {
 	Relation	conrel = table_open(ConstraintRelationId, AccessShareLock);
+	TupleDesc	desc = RelationGetDescr(conrel);
 	SysScanDesc scan;
 	HeapTuple	tup;
 	List	   *result = NIL;
@@ -78,21 +103,20 @@ read_foreign_keys(List **pkeys)
 	{
 		Form_pg_constraint con = (Form_pg_constraint) GETSTRUCT(tup);
 		ForeignKey *fk;
-		bool		isnull;
-		ArrayType  *arr;
-		Datum		d;
+		Datum	   *elems;
+		int			n;
+		int			i;
 
 		if (con->contype == CONSTRAINT_PRIMARY)
 		{
 			PrimaryKeyColumns *pk = palloc0(sizeof(PrimaryKeyColumns));
 
-			d = heap_getattr(tup, Anum_pg_constraint_conkey,
-							 RelationGetDescr(conrel), &isnull);
-			arr = DatumGetArrayTypeP(d);
+			elems = constraint_array(tup, desc, Anum_pg_constraint_conkey, INT2OID, &n);
 			pk->conrelid = con->conrelid;
-			pk->nkeys = ArrayGetNItems(ARR_NDIM(arr), ARR_DIMS(arr));
-			pk->keys = palloc(sizeof(int16) * pk->nkeys);
-			memcpy(pk->keys, ARR_DATA_PTR(arr), sizeof(int16) * pk->nkeys);
+			pk->nkeys = n;
+			pk->keys = palloc(sizeof(int16) * Max(n, 1));
+			for (i = 0; i < n; i++)
+				pk->keys[i] = DatumGetInt16(elems[i]);
 			*pkeys = lappend(*pkeys, pk);
 			continue;
 		}
@@ -104,19 +128,19 @@ read_foreign_keys(List **pkeys)
 		fk->conrelid = con->conrelid;
 		fk->confrelid = con->confrelid;
 
-		d = heap_getattr(tup, Anum_pg_constraint_conkey,
-						 RelationGetDescr(conrel), &isnull);
-		arr = DatumGetArrayTypeP(d);
-		fk->nkeys = ArrayGetNItems(ARR_NDIM(arr), ARR_DIMS(arr));
-		fk->conkey = ((int16 *) ARR_DATA_PTR(arr))[0];
-		d = heap_getattr(tup, Anum_pg_constraint_confkey,
-						 RelationGetDescr(conrel), &isnull);
-		arr = DatumGetArrayTypeP(d);
-		fk->confkey = ((int16 *) ARR_DATA_PTR(arr))[0];
-		d = heap_getattr(tup, Anum_pg_constraint_conpfeqop,
-						 RelationGetDescr(conrel), &isnull);
-		arr = DatumGetArrayTypeP(d);
-		fk->pfeqop = ((Oid *) ARR_DATA_PTR(arr))[0];
+		elems = constraint_array(tup, desc, Anum_pg_constraint_conkey, INT2OID, &n);
+		fk->nkeys = n;
+		if (n < 1)
+			continue;
+		fk->conkey = DatumGetInt16(elems[0]);
+		elems = constraint_array(tup, desc, Anum_pg_constraint_confkey, INT2OID, &n);
+		if (n < 1)
+			continue;
+		fk->confkey = DatumGetInt16(elems[0]);
+		elems = constraint_array(tup, desc, Anum_pg_constraint_conpfeqop, OIDOID, &n);
+		if (n < 1)
+			continue;
+		fk->pfeqop = DatumGetObjectId(elems[0]);
 		result = lappend(result, fk);
 	}
 	systable_endscan(scan);
