@@ -587,3 +587,256 @@ COMMENT ON FUNCTION am.timestamp_now() IS 'the time activemodel.timestamp_clock 
 -- COALESCE, and "id = text_column" parses the column's values at run time
 -- (22P02 on one that is not a typeid).  sql/typeid_casts.sql pins all this.
 CREATE CAST (varchar AS typeid) WITH INOUT AS IMPLICIT;
+
+-- ActiveRecord helpers: finders (issue 9)
+
+CREATE FUNCTION am."where"(model anyelement, conditions jsonb DEFAULT '{}',
+                           order_by text DEFAULT NULL, take integer DEFAULT NULL,
+                           skip integer DEFAULT NULL, after text DEFAULT NULL)
+    RETURNS SETOF anyelement
+    AS 'MODULE_PATHNAME', 'am_where' LANGUAGE C STABLE;
+COMMENT ON FUNCTION am."where"(anyelement, jsonb, text, integer, integer, text) IS
+    'rows of the model (a typed NULL of its row type) matching Django-style conditions, with order_by (''col, -col2''), take, skip and keyset paging after a primary-key value';
+
+CREATE FUNCTION am.find(model anyelement, id "any") RETURNS anyelement
+    AS 'MODULE_PATHNAME', 'am_find' LANGUAGE C STABLE;
+COMMENT ON FUNCTION am.find(anyelement, "any") IS
+    'the row of the model with this primary-key value (of the key''s type, text, an integer, or a uuid for typeid keys); raises P0002 when there is none';
+
+-- the same function for text and for untyped literals and parameters,
+-- which "any" alone cannot take
+CREATE FUNCTION am.find(model anyelement, id text) RETURNS anyelement
+    AS 'MODULE_PATHNAME', 'am_find' LANGUAGE C STABLE;
+COMMENT ON FUNCTION am.find(anyelement, text) IS
+    'the row of the model with this primary-key value given as text (or an untyped literal or parameter); raises P0002 when there is none';
+
+CREATE FUNCTION am.find_by(model anyelement, conditions jsonb) RETURNS anyelement
+    AS 'MODULE_PATHNAME', 'am_find_by' LANGUAGE C STABLE;
+COMMENT ON FUNCTION am.find_by(anyelement, jsonb) IS
+    'the first row of the model by primary key matching the conditions, or NULL';
+
+CREATE FUNCTION am.first(model anyelement, conditions jsonb DEFAULT '{}') RETURNS anyelement
+    AS 'MODULE_PATHNAME', 'am_first' LANGUAGE C STABLE;
+COMMENT ON FUNCTION am.first(anyelement, jsonb) IS
+    'the row of the model with the lowest primary key matching the conditions, or NULL';
+
+CREATE FUNCTION am.last(model anyelement, conditions jsonb DEFAULT '{}') RETURNS anyelement
+    AS 'MODULE_PATHNAME', 'am_last' LANGUAGE C STABLE;
+COMMENT ON FUNCTION am.last(anyelement, jsonb) IS
+    'the row of the model with the highest primary key matching the conditions, or NULL';
+
+CREATE FUNCTION am.count(model anyelement, conditions jsonb DEFAULT '{}') RETURNS bigint
+    AS 'MODULE_PATHNAME', 'am_count' LANGUAGE C STABLE;
+COMMENT ON FUNCTION am.count(anyelement, jsonb) IS
+    'the number of rows of the model matching the conditions';
+
+CREATE FUNCTION am.exists(model anyelement, conditions jsonb DEFAULT '{}') RETURNS boolean
+    AS 'MODULE_PATHNAME', 'am_exists' LANGUAGE C STABLE;
+COMMENT ON FUNCTION am.exists(anyelement, jsonb) IS
+    'whether a row of the model matches the conditions';
+
+CREATE FUNCTION am.pluck(model anyelement, cols text[], conditions jsonb DEFAULT '{}',
+                         order_by text DEFAULT NULL)
+    RETURNS SETOF jsonb
+    AS 'MODULE_PATHNAME', 'am_pluck' LANGUAGE C STABLE;
+COMMENT ON FUNCTION am.pluck(anyelement, text[], jsonb, text) IS
+    'one JSON array of the given columns (or belongs-to paths such as author___name) per row of the model matching the conditions';
+
+CREATE FUNCTION am.group_count(model anyelement, col text, conditions jsonb DEFAULT '{}')
+    RETURNS TABLE(key jsonb, count bigint)
+    AS 'MODULE_PATHNAME', 'am_group_count' LANGUAGE C STABLE;
+COMMENT ON FUNCTION am.group_count(anyelement, text, jsonb) IS
+    'the number of rows of the model matching the conditions for each value of a column (or belongs-to path), in the order of the values';
+
+CREATE FUNCTION am.to_json(model anyelement, include jsonb DEFAULT NULL,
+                           columns text[] DEFAULT NULL, exclude text[] DEFAULT NULL)
+    RETURNS jsonb
+    AS 'MODULE_PATHNAME', 'am_to_json' LANGUAGE C STABLE;
+COMMENT ON FUNCTION am.to_json(anyelement, jsonb, text[], text[]) IS
+    'a row as a JSON object, as Rails'' as_json(include:, only:, except:): include nests relations found from foreign keys';
+
+CREATE FUNCTION am.as_json(model anyelement, conditions jsonb DEFAULT '{}',
+                           include jsonb DEFAULT NULL, order_by text DEFAULT NULL,
+                           take integer DEFAULT NULL, skip integer DEFAULT NULL)
+    RETURNS jsonb
+    AS 'MODULE_PATHNAME', 'am_as_json' LANGUAGE C STABLE;
+COMMENT ON FUNCTION am.as_json(anyelement, jsonb, jsonb, text, integer, integer) IS
+    'a JSON array of the rows of the model matching the conditions, with the related rows of include, each level loaded at once for all rows';
+
+CREATE FUNCTION am.from_json(model anyelement, attrs jsonb) RETURNS anyelement
+    AS 'MODULE_PATHNAME', 'am_from_json' LANGUAGE C STABLE;
+COMMENT ON FUNCTION am.from_json(anyelement, jsonb) IS
+    'a row of the model from a JSON object, values converted as assigned to the columns; unknown keys raise 42703';
+
+-- ActiveRecord helpers: persistence (issue 10)
+
+-- The mark of a soft-delete column: its type.  Clients see timestamptz,
+-- the base type, in the protocol's row description.
+CREATE DOMAIN am.soft_delete_timestamp AS pg_catalog.timestamptz;
+COMMENT ON DOMAIN am.soft_delete_timestamp IS
+    'the type of the column am.add_soft_delete adds: a timestamptz whose non-NULL value marks a row soft-deleted, which the finders leave out';
+
+CREATE FUNCTION am.add_soft_delete(tbl regclass, col name DEFAULT 'deleted_at')
+RETURNS void
+LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE SECURITY INVOKER
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+	rel_name name;
+	col_type regtype;
+	other name;
+BEGIN
+	IF col IS NULL OR col OPERATOR(pg_catalog.=) '' THEN
+		RAISE EXCEPTION 'col must not be null or empty'
+			USING ERRCODE = 'null_value_not_allowed';
+	END IF;
+	-- the owner only; the lock is self-exclusive, so concurrent calls queue
+	PERFORM am._check_owned_table(tbl, 'am.add_soft_delete');
+	SELECT c.relname INTO rel_name FROM pg_catalog.pg_class c WHERE c.oid OPERATOR(pg_catalog.=) tbl;
+
+	SELECT a.attname INTO other
+	FROM pg_catalog.pg_attribute a
+	WHERE a.attrelid OPERATOR(pg_catalog.=) tbl AND a.attnum OPERATOR(pg_catalog.>) 0
+	  AND NOT a.attisdropped
+	  AND a.atttypid OPERATOR(pg_catalog.=) 'am.soft_delete_timestamp'::pg_catalog.regtype
+	  AND a.attname OPERATOR(pg_catalog.<>) col;
+	IF FOUND THEN
+		RAISE EXCEPTION 'relation "%" already has the soft-delete column "%"', rel_name, other
+			USING ERRCODE = 'duplicate_column',
+				  HINT = 'A table has one soft-delete column.';
+	END IF;
+
+	SELECT a.atttypid INTO col_type
+	FROM pg_catalog.pg_attribute a
+	WHERE a.attrelid OPERATOR(pg_catalog.=) tbl AND a.attname OPERATOR(pg_catalog.=) col
+	  AND a.attnum OPERATOR(pg_catalog.>) 0 AND NOT a.attisdropped;
+	IF NOT FOUND THEN
+		EXECUTE pg_catalog.format('ALTER TABLE %s ADD COLUMN %I am.soft_delete_timestamp', tbl, col);
+	ELSIF col_type OPERATOR(pg_catalog.=) 'pg_catalog.timestamptz'::pg_catalog.regtype THEN
+		-- a domain without constraints over the same type: no table rewrite
+		EXECUTE pg_catalog.format('ALTER TABLE %s ALTER COLUMN %I TYPE am.soft_delete_timestamp', tbl, col);
+	ELSIF col_type OPERATOR(pg_catalog.<>) 'am.soft_delete_timestamp'::pg_catalog.regtype THEN
+		RAISE EXCEPTION 'column "%" of relation "%" has type %', col, rel_name, pg_catalog.format_type(col_type, NULL)
+			USING ERRCODE = 'datatype_mismatch',
+				  DETAIL = 'A soft-delete column is of type timestamp with time zone.',
+				  HINT = 'Change the column''s type, or pass another column name.';
+	END IF;
+END
+$$;
+COMMENT ON FUNCTION am.add_soft_delete(regclass, name) IS
+    'give a table a nullable soft-delete column (type am.soft_delete_timestamp; an existing timestamptz column is converted without a rewrite), which the finders then leave out unless asked; idempotent, owner only';
+
+CREATE FUNCTION am."create"(model anyelement, attrs jsonb) RETURNS anyelement
+    AS 'MODULE_PATHNAME', 'am_create' LANGUAGE C VOLATILE;
+COMMENT ON FUNCTION am."create"(anyelement, jsonb) IS
+    'insert a row of the model from a JSON object of column values (each through its column''s input) and return it; hooks and timestamps run';
+
+CREATE FUNCTION am.insert_all(model anyelement, "rows" jsonb) RETURNS SETOF anyelement
+    AS 'MODULE_PATHNAME', 'am_insert_all' LANGUAGE C VOLATILE;
+COMMENT ON FUNCTION am.insert_all(anyelement, jsonb) IS
+    'insert the rows of a JSON array of objects with the same keys in one statement and return them; hooks and timestamps run';
+
+CREATE FUNCTION am.update(model anyelement, id "any", attrs jsonb) RETURNS anyelement
+    AS 'MODULE_PATHNAME', 'am_update' LANGUAGE C VOLATILE;
+COMMENT ON FUNCTION am.update(anyelement, "any", jsonb) IS
+    'update the columns of attrs of the row with this primary-key value and return it; raises P0002 when there is none; hooks and timestamps run';
+
+CREATE FUNCTION am.update(model anyelement, id text, attrs jsonb) RETURNS anyelement
+    AS 'MODULE_PATHNAME', 'am_update' LANGUAGE C VOLATILE;
+COMMENT ON FUNCTION am.update(anyelement, text, jsonb) IS
+    'am.update with the primary-key value as text (or an untyped literal or parameter)';
+
+CREATE FUNCTION am.update_all(model anyelement, conditions jsonb, attrs jsonb) RETURNS bigint
+    AS 'MODULE_PATHNAME', 'am_update_all' LANGUAGE C VOLATILE;
+COMMENT ON FUNCTION am.update_all(anyelement, jsonb, jsonb) IS
+    'update the columns of attrs of every row matching the conditions in one statement, without hooks and leaving updated_at alone (Rails); the number of rows';
+
+CREATE FUNCTION am.upsert(model anyelement, attrs jsonb, unique_by text[] DEFAULT NULL)
+    RETURNS anyelement
+    AS 'MODULE_PATHNAME', 'am_upsert' LANGUAGE C VOLATILE;
+COMMENT ON FUNCTION am.upsert(anyelement, jsonb, text[]) IS
+    'insert a row, or on a conflict of unique_by (NULL: the primary key) update its other given columns, never the key or created_at; returns the row; hooks and timestamps run';
+
+CREATE FUNCTION am.upsert_all(model anyelement, "rows" jsonb, unique_by text[] DEFAULT NULL)
+    RETURNS SETOF anyelement
+    AS 'MODULE_PATHNAME', 'am_upsert_all' LANGUAGE C VOLATILE;
+COMMENT ON FUNCTION am.upsert_all(anyelement, jsonb, text[]) IS
+    'am.upsert of the rows of a JSON array of objects with the same keys in one statement; returns the rows';
+
+CREATE FUNCTION am.destroy(model anyelement, id "any") RETURNS anyelement
+    AS 'MODULE_PATHNAME', 'am_destroy' LANGUAGE C VOLATILE;
+COMMENT ON FUNCTION am.destroy(anyelement, "any") IS
+    'delete the row with this primary-key value and return it; raises P0002 when there is none; hooks run';
+
+CREATE FUNCTION am.destroy(model anyelement, id text) RETURNS anyelement
+    AS 'MODULE_PATHNAME', 'am_destroy' LANGUAGE C VOLATILE;
+COMMENT ON FUNCTION am.destroy(anyelement, text) IS
+    'am.destroy with the primary-key value as text (or an untyped literal or parameter)';
+
+CREATE FUNCTION am.destroy_all(model anyelement, conditions jsonb) RETURNS bigint
+    AS 'MODULE_PATHNAME', 'am_destroy_all' LANGUAGE C VOLATILE;
+COMMENT ON FUNCTION am.destroy_all(anyelement, jsonb) IS
+    'delete every row matching the conditions in one statement, with hooks; the number of rows';
+
+CREATE FUNCTION am.delete_all(model anyelement, conditions jsonb) RETURNS bigint
+    AS 'MODULE_PATHNAME', 'am_delete_all' LANGUAGE C VOLATILE;
+COMMENT ON FUNCTION am.delete_all(anyelement, jsonb) IS
+    'delete every row matching the conditions in one statement, without hooks (Rails); the number of rows';
+
+CREATE FUNCTION am.find_or_create_by(model anyelement, conditions jsonb, extra jsonb DEFAULT '{}')
+    RETURNS anyelement
+    AS 'MODULE_PATHNAME', 'am_find_or_create_by' LANGUAGE C VOLATILE;
+COMMENT ON FUNCTION am.find_or_create_by(anyelement, jsonb, jsonb) IS
+    'the first row by primary key whose columns equal the conditions, else a new row of the conditions and extra; concurrent callers get the same row when a unique index covers the condition columns';
+
+CREATE FUNCTION am.increment(model anyelement, id "any", col text, "by" numeric DEFAULT 1)
+    RETURNS anyelement
+    AS 'MODULE_PATHNAME', 'am_increment' LANGUAGE C VOLATILE;
+COMMENT ON FUNCTION am.increment(anyelement, "any", text, numeric) IS
+    'add by to a numeric column (NULL counting as 0) of the row with this primary-key value in one atomic UPDATE and return the row; hooks and timestamps run';
+
+CREATE FUNCTION am.increment(model anyelement, id text, col text, "by" numeric DEFAULT 1)
+    RETURNS anyelement
+    AS 'MODULE_PATHNAME', 'am_increment' LANGUAGE C VOLATILE;
+COMMENT ON FUNCTION am.increment(anyelement, text, text, numeric) IS
+    'am.increment with the primary-key value as text (or an untyped literal or parameter)';
+
+CREATE FUNCTION am.touch(model anyelement, id "any") RETURNS anyelement
+    AS 'MODULE_PATHNAME', 'am_touch' LANGUAGE C VOLATILE;
+COMMENT ON FUNCTION am.touch(anyelement, "any") IS
+    'set the updated timestamp column of the row with this primary-key value to am.timestamp_now() and return the row; hooks run';
+
+CREATE FUNCTION am.touch(model anyelement, id text) RETURNS anyelement
+    AS 'MODULE_PATHNAME', 'am_touch' LANGUAGE C VOLATILE;
+COMMENT ON FUNCTION am.touch(anyelement, text) IS
+    'am.touch with the primary-key value as text (or an untyped literal or parameter)';
+
+CREATE FUNCTION am.toggle(model anyelement, id "any", col text) RETURNS anyelement
+    AS 'MODULE_PATHNAME', 'am_toggle' LANGUAGE C VOLATILE;
+COMMENT ON FUNCTION am.toggle(anyelement, "any", text) IS
+    'flip a boolean column (NULL becoming true) of the row with this primary-key value in one atomic UPDATE and return the row; hooks and timestamps run';
+
+CREATE FUNCTION am.toggle(model anyelement, id text, col text) RETURNS anyelement
+    AS 'MODULE_PATHNAME', 'am_toggle' LANGUAGE C VOLATILE;
+COMMENT ON FUNCTION am.toggle(anyelement, text, text) IS
+    'am.toggle with the primary-key value as text (or an untyped literal or parameter)';
+
+CREATE FUNCTION am.soft_delete(model anyelement, id "any") RETURNS anyelement
+    AS 'MODULE_PATHNAME', 'am_soft_delete' LANGUAGE C VOLATILE;
+COMMENT ON FUNCTION am.soft_delete(anyelement, "any") IS
+    'set the soft-delete column of the row with this primary-key value to am.timestamp_now() (a soft-deleted row is returned unchanged) and return the row; update hooks run';
+
+CREATE FUNCTION am.soft_delete(model anyelement, id text) RETURNS anyelement
+    AS 'MODULE_PATHNAME', 'am_soft_delete' LANGUAGE C VOLATILE;
+COMMENT ON FUNCTION am.soft_delete(anyelement, text) IS
+    'am.soft_delete with the primary-key value as text (or an untyped literal or parameter)';
+
+CREATE FUNCTION am.restore(model anyelement, id "any") RETURNS anyelement
+    AS 'MODULE_PATHNAME', 'am_restore' LANGUAGE C VOLATILE;
+COMMENT ON FUNCTION am.restore(anyelement, "any") IS
+    'clear the soft-delete column of the row with this primary-key value and return the row; update hooks run';
+
+CREATE FUNCTION am.restore(model anyelement, id text) RETURNS anyelement
+    AS 'MODULE_PATHNAME', 'am_restore' LANGUAGE C VOLATILE;
+COMMENT ON FUNCTION am.restore(anyelement, text) IS
+    'am.restore with the primary-key value as text (or an untyped literal or parameter)';
