@@ -7,8 +7,7 @@
 #   test/valgrind.sh hooks timestamps   the named suites only
 #
 # Needs: valgrind, the extension installed into the PostgreSQL found by
-# pg_config (`make install`; build with PG_CFLAGS="-g ..." to get file and
-# line numbers in the reports).
+# pg_config (`make install`).
 #
 # The server is Debian's, built without USE_VALGRIND, so memcheck sees
 # malloc'd blocks, not palloc chunks: it finds reads and writes outside the
@@ -16,10 +15,12 @@
 # taken on uninitialised bytes, not overruns inside a block.  Debian ships no
 # PostgreSQL suppression file (src/tools/valgrind.supp is not in
 # postgresql-server-dev-15), so test/valgrind.supp, written for this script,
-# silences the known false positives of such a server (uninitialised padding
-# written to WAL, statistics and sockets).  An error is counted against
-# activemodel only when one of its frames is in activemodel.so; the others
-# are listed, not counted.
+# silences the false positives of such a server seen in these suites
+# (padding written to WAL and the relcache init file, shared invalidation
+# messages, glibc's memmove_chk; see the file).  JIT is off.  An error is
+# counted against activemodel only when one of its frames is activemodel's
+# (in activemodel.so, or at a line of src/*.c); the others are listed, not
+# counted.  Build with PG_CFLAGS="-g ..." for line numbers in the reports.
 #
 # Skipped by default (VALGRIND_SKIP, space-separated; VALGRIND_SKIP= runs
 # all), for their big loops, which valgrind slows 20 to 50 times:
