@@ -20,7 +20,7 @@
 # messages, glibc's memmove_chk; see the file).  JIT is off.  An error is
 # counted against activemodel only when one of its frames is activemodel's
 # (in activemodel.so, or at a line of src/*.c); the others are listed, not
-# counted.  Build with PG_CFLAGS="-g ..." for line numbers in the reports.
+# counted.  Debian's PGXS flags include -g: reports give file and line.
 #
 # Skipped by default (VALGRIND_SKIP, space-separated; VALGRIND_SKIP= runs
 # all), for their big loops, which valgrind slows 20 to 50 times:
