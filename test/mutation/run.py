@@ -250,11 +250,18 @@ class Slot:
         if run([cluster_sh, "start", os.path.join(self.cluster, "pg"), str(self.port)],
                self.src, self.env, logpath, 120) != "ok":
             return "error"
+        diffs = os.path.join(self.src, "regression.diffs")
+        if os.path.exists(diffs):
+            os.unlink(diffs)
         try:
-            return run(["make", "installcheck", "PG_CONFIG=" + self.pg_config,
-                        "PGHOST=" + os.path.join(self.cluster, "pg"),
-                        "PGPORT=%d" % self.port, "PGUSER=postgres"],
-                       self.src, self.env, logpath, self.args.timeout)
+            st = run(["make", "installcheck", "PG_CONFIG=" + self.pg_config,
+                      "PGHOST=" + os.path.join(self.cluster, "pg"),
+                      "PGPORT=%d" % self.port, "PGUSER=postgres"],
+                     self.src, self.env, logpath, self.args.timeout)
+            if st != "ok" and os.path.exists(diffs):
+                with open(logpath, "ab") as out, open(diffs, "rb") as d:
+                    out.write(b"\n==== regression.diffs\n" + d.read())
+            return st
         finally:
             run([cluster_sh, "stop", os.path.join(self.cluster, "pg")],
                 self.src, self.env, logpath, 120)
