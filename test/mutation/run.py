@@ -221,9 +221,9 @@ class Slot:
                                % (self.k, logpath))
 
     def build(self, logpath):
-        make = ["make", "-s", "PG_CONFIG=" + self.pg_config]
-        st = run(make + ["PG_CFLAGS=" + ci_cflags()], self.src, self.env,
-                 logpath, self.args.timeout)
+        # "all" by name: the Makefile's first target is not the build
+        make = ["make", "-s", "PG_CONFIG=" + self.pg_config, "PG_CFLAGS=" + ci_cflags()]
+        st = run(make + ["all"], self.src, self.env, logpath, self.args.timeout)
         if st != "ok":
             return "compile"
         st = run(make + ["install"], self.src, self.env, logpath, self.args.timeout)
