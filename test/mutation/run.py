@@ -6,8 +6,9 @@
 Each mutant of test/mutation/mutants.ini (format: see that file's header) is
 applied alone to a scratch copy of the source tree, built with CI's flags
 and installed into a private copy of the PostgreSQL install made by
-test/pg-private.sh (never the system one).  Then the suites run, fastest
-first, and the first that fails kills the mutant:
+test/pg-private.sh (never the system one).  Then the suites run in this
+order (so that a score without the fuzzer can be read off), and the first
+that fails kills the mutant:
 
     regress   make installcheck on a throwaway cluster of the private copy
     tap       test/tap.sh (every test/t/*.pl)
