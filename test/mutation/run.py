@@ -342,8 +342,8 @@ class Slot:
 
 def main():
     ap = argparse.ArgumentParser(
-        prog="test/mutation/run.sh", add_help=True,
-        description="Mutation testing of activemodel (see the header of run.py).")
+        prog="test/mutation/run.sh", usage="%(prog)s [options] [SELECTOR ...]",
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("selectors", nargs="*", metavar="SELECTOR")
     ap.add_argument("--jobs", type=int, default=1)
     ap.add_argument("--check", action="store_true")
