@@ -14,10 +14,11 @@ CREATE SCHEMA hkp_app AUTHORIZATION regress_hkp_owner;
 GRANT USAGE ON SCHEMA hkp_app TO regress_hkp_other;
 
 --
--- Item 10: a planted operator.  regclass has no "=" of its own (it borrows
--- oid's through a binary coercion), so an exact-match regclass = regclass
--- operator on the search_path wins over pg_catalog's; the registry's key
--- column tbl is a regclass.
+-- Item 10: planted operators.  regclass has no "=" of its own (it borrows
+-- oid's through a binary coercion), so an exact-match regclass = regclass or
+-- regclass = oid operator on the search_path wins over pg_catalog's; the
+-- registry's key column tbl is a regclass, compared with a parameter of
+-- either type.
 --
 SET ROLE regress_hkp_owner;
 CREATE TABLE hkp_app.accounts (id int, note text);
@@ -39,11 +40,23 @@ END
 $$;
 CREATE OPERATOR hkp_app.= (LEFTARG = regclass, RIGHTARG = regclass,
 						   FUNCTION = hkp_app.planted_eq);
+CREATE FUNCTION hkp_app.planted_eq_oid(a regclass, b oid) RETURNS boolean
+LANGUAGE plpgsql AS $$
+BEGIN
+	RAISE NOTICE 'planted operator (regclass, oid) called (superuser: %)',
+		(SELECT r.rolsuper FROM pg_catalog.pg_roles r
+		 WHERE r.rolname OPERATOR(pg_catalog.=) current_user);
+	RETURN a::oid OPERATOR(pg_catalog.=) b;
+END
+$$;
+CREATE OPERATOR hkp_app.= (LEFTARG = regclass, RIGHTARG = oid,
+						   FUNCTION = hkp_app.planted_eq_oid);
 RESET ROLE;
 
 -- a superuser works in the owner's schema: the operator is on its path
 SET search_path = hkp_app, public;
 SELECT 'accounts'::regclass = 'accounts'::regclass AS planted_operator_resolves;
+SELECT 'accounts'::regclass = 'accounts'::regclass::oid AS planted_operator_resolves;
 
 -- ... and none of these calls it
 SELECT am.add_hook('accounts', 'before_save', 'touch(accounts)');
