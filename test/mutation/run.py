@@ -68,32 +68,42 @@ CODEC_FILE = "src/typeid_codec.c"
 
 
 class Mutant:
-    def __init__(self, mid, file, find, replace, note, equivalent):
+    def __init__(self, mid, edits, note, equivalent):
         self.id = mid
-        self.file = file
-        self.find = find
-        self.replace = replace
+        self.edits = edits          # [(file, find, replace)], applied in order
+        self.file = edits[0][0]
+        self.files = list(dict.fromkeys(e[0] for e in edits))
         self.note = note
         self.equivalent = equivalent
 
-    def pattern(self):
+    @staticmethod
+    def pattern(find):
         """The snippet as a regex: literal, except that each run of
         whitespace matches any run of whitespace (so reindentation and
         rewrapping do not make the mutant stale)."""
-        tokens = self.find.split()
-        return re.compile(r"\s+".join(re.escape(t) for t in tokens))
+        return re.compile(r"\s+".join(re.escape(t) for t in find.split()))
 
-    def apply(self, text):
-        """(mutated text, None) or (None, why it is stale)."""
-        matches = list(self.pattern().finditer(text))
-        if len(matches) != 1:
-            return None, ("snippet not found" if not matches
-                          else "snippet found %d times" % len(matches))
-        m = matches[0]
-        mutated = text[:m.start()] + self.replace + text[m.end():]
-        if mutated == text:
+    def mutate(self, root):
+        """({file: (original, mutated)}, None), or (None, why it is stale)."""
+        originals = {}
+        texts = {}
+        for n, (f, find, replace) in enumerate(self.edits, 1):
+            which = "snippet" if n == 1 else "snippet %d" % n
+            if f not in texts:
+                try:
+                    with open(os.path.join(root, f), encoding="utf-8") as fh:
+                        originals[f] = texts[f] = fh.read()
+                except OSError:
+                    return None, "no file %s" % f
+            matches = list(self.pattern(find).finditer(texts[f]))
+            if len(matches) != 1:
+                return None, ("%s not found" % which if not matches
+                              else "%s found %d times" % (which, len(matches)))
+            m = matches[0]
+            texts[f] = texts[f][:m.start()] + replace + texts[f][m.end():]
+        if all(texts[f] == originals[f] for f in texts):
             return None, "replacement equals the snippet"
-        return mutated, None
+        return {f: (originals[f], texts[f]) for f in texts}, None
 
 
 def load_mutants(path):
@@ -108,16 +118,27 @@ def load_mutants(path):
     mutants = []
     for mid in parser.sections():
         sec = parser[mid]
-        unknown = set(sec) - {"file", "find", "replace", "note", "equivalent"}
+        known = {"file", "find", "replace", "note", "equivalent"}
+        for n in range(2, 10):
+            known |= {"file.%d" % n, "find.%d" % n, "replace.%d" % n}
+        unknown = set(sec) - known
         missing = {"file", "find", "replace", "note"} - set(sec)
         if unknown or missing:
             raise ValueError("mutant %s: %s" % (mid, "; ".join(
                 filter(None, [unknown and "unknown keys " + ", ".join(sorted(unknown)),
                               missing and "missing keys " + ", ".join(sorted(missing))]))))
-        if not sec["find"].strip():
-            raise ValueError("mutant %s: empty find" % mid)
-        mutants.append(Mutant(mid, sec["file"].strip(), sec["find"],
-                              sec["replace"], sec["note"].strip(),
+        edits = [(sec["file"].strip(), sec["find"], sec["replace"])]
+        for n in range(2, 10):
+            if "find.%d" % n not in sec and "replace.%d" % n not in sec:
+                continue
+            if "find.%d" % n not in sec or "replace.%d" % n not in sec:
+                raise ValueError("mutant %s: find.%d and replace.%d go together" % (mid, n, n))
+            edits.append((sec.get("file.%d" % n, edits[0][0]).strip(),
+                          sec["find.%d" % n], sec["replace.%d" % n]))
+        for f, find, _ in edits:
+            if not find.strip():
+                raise ValueError("mutant %s: empty find" % mid)
+        mutants.append(Mutant(mid, edits, sec["note"].strip(),
                               sec.get("equivalent", "").strip() or None))
     return mutants
 
@@ -128,8 +149,8 @@ def select(mutants, selectors):
     chosen = []
     for m in mutants:
         for s in selectors:
-            if (fnmatch.fnmatchcase(m.id, s) or m.file == s
-                    or os.path.basename(m.file) == s):
+            if (fnmatch.fnmatchcase(m.id, s) or s in m.files
+                    or s in [os.path.basename(f) for f in m.files]):
                 chosen.append(m)
                 break
     return chosen
@@ -279,15 +300,15 @@ class Slot:
                     str(self.args.fuzz_seconds)],
                    self.src, self.env, logpath, self.args.timeout)
 
-    def suites_for(self, path):
+    def suites_for(self, paths):
         suites = [("regress", self.suite_regress), ("tap", self.suite_tap)]
-        if path == CODEC_FILE and self.args.fuzz:
+        if CODEC_FILE in paths and self.args.fuzz:
             suites.append(("fuzz", self.suite_fuzz))
         return suites
 
-    def run_suites(self, path, logbase):
+    def run_suites(self, paths, logbase):
         """(first failing suite or None, its status, its log)."""
-        for name, fn in self.suites_for(path):
+        for name, fn in self.suites_for(paths):
             logpath = "%s.%s.log" % (logbase, name)
             st = fn(logpath)
             if st != "ok":
@@ -299,22 +320,16 @@ class Slot:
         """Apply m, build, run the suites, restore.  Returns a result dict."""
         t0 = time.time()
         res = {"id": m.id, "file": m.file, "suite": "", "log": ""}
-        path = os.path.join(self.src, m.file)
-        try:
-            with open(path, encoding="utf-8") as f:
-                original = f.read()
-        except OSError:
-            res.update(outcome="stale", why="no file %s" % m.file, secs=0.0)
-            return res
-        mutated, why = m.apply(original)
-        if mutated is None:
+        changes, why = m.mutate(self.src)
+        if changes is None:
             res.update(outcome="stale", why=why, secs=0.0)
             return res
         logbase = os.path.join(logdir, m.id)
         try:
-            with open(path, "w", encoding="utf-8") as f:
-                f.write(mutated)
-            self.forget_objects(m.file)
+            for f, (_, mutated) in changes.items():
+                with open(os.path.join(self.src, f), "w", encoding="utf-8") as fh:
+                    fh.write(mutated)
+                self.forget_objects(f)
             st = self.build(logbase + ".build.log")
             if st == "compile":
                 res.update(outcome="compiler", log=logbase + ".build.log")
@@ -323,7 +338,7 @@ class Slot:
                            log=logbase + ".build.log")
             else:
                 os.unlink(logbase + ".build.log")
-                suite, st, logpath = self.run_suites(m.file, logbase)
+                suite, st, logpath = self.run_suites(m.files, logbase)
                 if suite is None:
                     res.update(outcome="survived")
                 elif st == "error":
@@ -333,9 +348,10 @@ class Slot:
                     res.update(outcome="killed", suite=suite + (
                         " (timeout)" if st == "timeout" else ""), log=logpath)
         finally:
-            with open(path, "w", encoding="utf-8") as f:
-                f.write(original)
-            self.forget_objects(m.file)
+            for f, (original, _) in changes.items():
+                with open(os.path.join(self.src, f), "w", encoding="utf-8") as fh:
+                    fh.write(original)
+                self.forget_objects(f)
         res["secs"] = time.time() - t0
         return res
 
@@ -381,18 +397,14 @@ def main():
     stale = []
     runnable = []
     for m in chosen:
-        try:
-            with open(os.path.join(ROOT, m.file), encoding="utf-8") as f:
-                _, why = m.apply(f.read())
-        except OSError:
-            why = "no file %s" % m.file
+        _, why = m.mutate(ROOT)
         if why:
             stale.append({"id": m.id, "file": m.file, "outcome": "stale", "why": why,
                           "suite": "", "secs": 0.0, "log": ""})
         else:
             runnable.append(m)
     if args.check:
-        files = sorted({m.file for m in mutants})
+        files = sorted({f for m in mutants for f in m.files})
         log("%d mutants in %s over %d files; %d selected, %d stale"
             % (len(mutants), os.path.relpath(args.mutants, ROOT), len(files),
                len(chosen), len(stale)))
@@ -401,7 +413,7 @@ def main():
         srcs = sorted(os.path.join("src", n) for n in os.listdir(os.path.join(ROOT, "src"))
                       if n.endswith(".c"))
         for s in srcs:
-            n = sum(1 for m in mutants if m.file == s)
+            n = sum(1 for m in mutants if s in m.files)
             log("%-28s %3d mutant(s)%s" % (s, n, "  <- none" if n == 0 else ""))
         return 1 if stale else 0
 
@@ -431,7 +443,7 @@ def main():
     if args.baseline and todo:
         t0 = time.time()
         suite, st, logpath = slots[0].run_suites(
-            CODEC_FILE if any(m.file == CODEC_FILE for m in todo) else "",
+            [CODEC_FILE] if any(CODEC_FILE in m.files for m in todo) else [],
             os.path.join(logdir, "baseline"))
         if suite is not None:
             print("run.sh: the unmutated tree fails suite %s (%s): see %s"
