@@ -243,7 +243,7 @@ class Slot:
                                % (self.k, logpath))
 
     def build(self, logpath):
-        # "all" by name: the Makefile's first target is not the build
+        # "all" by name, whichever target the Makefile lists first
         make = ["make", "-s", "PG_CONFIG=" + self.pg_config, "PG_CFLAGS=" + ci_cflags()]
         st = run(make + ["all"], self.src, self.env, logpath, self.args.timeout)
         if st != "ok":
