@@ -27,6 +27,8 @@ Options:
     --jobs N            mutants built and tested at once (default 1; each job
                         has its own scratch tree, PostgreSQL copy and port)
     --check             only check the snippets: list the stale mutants
+    --build-only        apply and build each mutant, run no suite: finds the
+                        mutants that do not compile after the code changed
     --list              list the selected mutants and exit
     --fuzz-seconds S    fuzzing time for codec mutants (default 20; 0 replays
                         the spec vectors only)
@@ -43,8 +45,9 @@ Options:
     --mutants FILE      another list (default test/mutation/mutants.ini)
 
 Prints one line per mutant as it finishes, then the score and the survivors;
-exits 0 when no mutant survived, 1 when some did, 2 on errors (a failing
-baseline, a bad list).
+exits 0 when no mutant survived, 1 when some did (with --build-only: when
+some did not compile; with --check: when some are stale), 2 on errors (a
+failing baseline, a bad list).
 """
 
 import argparse
@@ -336,6 +339,9 @@ class Slot:
             elif st != "ok":
                 res.update(outcome="error", why="install failed",
                            log=logbase + ".build.log")
+            elif self.args.build_only:
+                os.unlink(logbase + ".build.log")
+                res.update(outcome="built")
             else:
                 os.unlink(logbase + ".build.log")
                 suite, st, logpath = self.run_suites(m.files, logbase)
@@ -364,6 +370,7 @@ def main():
     ap.add_argument("--jobs", type=int, default=1)
     ap.add_argument("--check", action="store_true")
     ap.add_argument("--list", action="store_true")
+    ap.add_argument("--build-only", action="store_true")
     ap.add_argument("--fuzz-seconds", type=int, default=20)
     ap.add_argument("--no-fuzz", dest="fuzz", action="store_false")
     ap.add_argument("--include-equivalent", action="store_true")
@@ -440,6 +447,8 @@ def main():
         print("run.sh: setup failed: %s" % e, file=sys.stderr)
         return 2
 
+    if args.build_only:
+        args.baseline = False
     if args.baseline and todo:
         t0 = time.time()
         suite, st, logpath = slots[0].run_suites(
@@ -488,10 +497,10 @@ def main():
         t.join()
     tsv.close()
 
-    return report(results, equivalent, todo, time.time() - t_start, work)
+    return report(results, equivalent, todo, time.time() - t_start, work, args.build_only)
 
 
-def report(results, equivalent, todo, elapsed, work):
+def report(results, equivalent, todo, elapsed, work, build_only):
     by = {}
     for r in results:
         by.setdefault(r["outcome"], []).append(r)
@@ -509,7 +518,9 @@ def report(results, equivalent, todo, elapsed, work):
             % (len(killed), counted, 100.0 * len(killed) / counted,
                ", ".join("%s %d" % kv for kv in sorted(suites.items()))))
     else:
-        log("no mutant built and ran")
+        log("no mutant went through the suites")
+    if by.get("built"):
+        log("built without running the suites (--build-only): %d" % len(by["built"]))
     log("killed by the compiler (not counted): %d" % len(by.get("compiler", [])))
     log("stale (snippet not found exactly once; not counted): %d" % len(by.get("stale", [])))
     log("equivalent (not run): %d" % len(equivalent))
@@ -529,7 +540,7 @@ def report(results, equivalent, todo, elapsed, work):
         for r in survived:
             log("  %-28s %-26s %s" % (r["id"], r["file"], r.get("note", "")))
     log("results: %s" % os.path.join(work, "results.tsv"))
-    return 1 if survived else 0
+    return 1 if survived or (build_only and by.get("compiler")) else 0
 
 
 if __name__ == "__main__":
