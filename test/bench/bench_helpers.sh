@@ -109,6 +109,9 @@ compare() {
 
 compare "am.find vs prepared SELECT by primary key" find_sql find_helper 0.8
 compare "am.find vs PL/pgSQL RETURN QUERY EXECUTE" find_plpgsql find_helper 2
+# what the row above can reach at most: the plain prepared statement itself
+# against the PL/pgSQL function, both dominated by the client round trip
+compare "(bound) prepared SELECT vs PL/pgSQL RETURN QUERY EXECUTE" find_plpgsql find_sql 2
 compare "am.where, 1,000 rows, vs prepared SELECT" where_sql where_helper 0.8
 compare "am.as_json, 100 users, 2 levels, vs json_agg SQL" json_sql json_helper 0.67
 
