@@ -141,20 +141,65 @@ typeid_hash_extended(PG_FUNCTION_ARGS)
 /*
  * Sort support.
  *
- * A sort usually sees one prefix, so a key made from the prefix would tell
- * nothing apart.  Instead the first prefix the sort converts becomes the
- * reference: values with that prefix map to the leading bytes of their
- * UUID, values with a smaller prefix to the lowest key and values with a
- * larger one to the highest.  Equal keys fall back to the full comparison,
- * so the keys are consistent with typeid_compare() whatever the mix.
+ * The abbreviated key is a 64-bit unsigned integer that is consistent with
+ * typeid_compare(): a smaller key means a smaller value, equal keys are
+ * settled by the full comparison.  Its top TYPEID_LABEL_BITS bits are a
+ * label of the prefix, the others a digest of the UUID.
+ *
+ * Labels keep the order of prefixes.  A sort does not know its prefixes in
+ * advance, so each prefix gets its label when the sort first meets it, from
+ * a table of the prefixes seen so far kept in prefix order: halfway between
+ * the labels of its neighbours, or, past the smallest or largest prefix so
+ * far, a quarter of the way to the end of the label range (so that prefixes
+ * met in increasing or decreasing order, as in a UNION of tables, still get
+ * labels of their own).  The first prefix gets the middle label.  A prefix
+ * that finds no free label between its neighbours, or that comes when the
+ * table is full, gets one key for all its values just below its upper
+ * neighbour's range (or the free label above its lower neighbour when there
+ * is one), so the keys stay consistent and only such values compare in
+ * full.  One prefix, or a few, therefore cost nothing over uuid.
+ *
+ * The UUID digest uses the UUID's first 8 bytes.  A UUIDv7 there is a
+ * 48-bit millisecond count, the 4-bit version and 12 bits of sub-millisecond
+ * fraction, which the generator keeps increasing even between values made
+ * in the same millisecond; a digest that drops any of those bits would tie
+ * on IDs made in a burst.  Until the year 2109 the top 6 bits of the
+ * millisecond count are zero, so those words (range A) map to the 42 low
+ * millisecond bits and then the 12 fraction bits, with the version nibble
+ * left out: a version below 7 maps to the lowest fraction and one above to
+ * the highest, which keeps the order.  Any other word (range B: random
+ * UUIDs, mostly) maps above range A to its own top bits, enough for random
+ * UUIDs.  Both parts are monotonic, so the digest is consistent with the
+ * UUID order whatever the version mix.
  */
+#define TYPEID_LABEL_BITS		9
+#define TYPEID_LABELS			(1 << TYPEID_LABEL_BITS)
+#define TYPEID_DIGEST_BITS		(64 - TYPEID_LABEL_BITS)
+#define TYPEID_MAX_LABELED		128
+/* range A: words whose top 6 bits are zero */
+#define TYPEID_RANGE_A_SHIFT	58
+#define TYPEID_RANGE_A_BITS		54
+#define TYPEID_V7_VERSION		7
+
+StaticAssertDecl(TYPEID_RANGE_A_BITS + 1 == TYPEID_DIGEST_BITS,
+				 "range A and range B fill the digest");
+
+/* a prefix of the sort's table */
+typedef struct TypeIdSortPrefix
+{
+	uint16		label;
+	uint8		len;
+	char		bytes[TYPEID_MAX_PREFIX_LEN];
+} TypeIdSortPrefix;
+
 typedef struct TypeIdSortSupport
 {
-	int			ref_len;		/* -1 until the first value is converted */
-	char		ref_prefix[TYPEID_MAX_PREFIX_LEN];
+	int			nprefixes;		/* entries in prefixes[] */
+	int			last;			/* entry of the previous value, or -1 */
 	int64		input_count;	/* values converted so far */
 	bool		estimating;		/* still tracking key cardinality? */
 	hyperLogLogState abbr_card; /* cardinality of the keys */
+	TypeIdSortPrefix prefixes[TYPEID_MAX_LABELED];	/* in prefix order */
 } TypeIdSortSupport;
 
 static int
@@ -171,45 +216,156 @@ typeid_fastcmp(Datum x, Datum y, SortSupport ssup)
 	return result;
 }
 
+/*
+ * Compare a prefix with an entry of the table: bytes, then length.
+ */
+static inline int
+typeid_sort_prefix_cmp(const char *p, int len, const TypeIdSortPrefix *entry)
+{
+	const unsigned char *a = (const unsigned char *) p;
+	const unsigned char *b = (const unsigned char *) entry->bytes;
+	int			n = Min(len, entry->len);
+	int			i;
+
+	for (i = 0; i < n; i++)
+	{
+		if (a[i] != b[i])
+			return (a[i] < b[i]) ? -1 : 1;
+	}
+	return (len > entry->len) - (len < entry->len);
+}
+
+/*
+ * The digest of a UUID: a TYPEID_DIGEST_BITS-bit number that grows with the
+ * UUID (never shrinks), from its first 8 bytes.
+ */
+static inline uint64
+typeid_uuid_digest(const uint8 *uuid)
+{
+	uint64		word;
+	uint64		version;
+	uint64		fraction;
+
+	memcpy(&word, uuid, sizeof(word));
+	word = pg_ntoh64(word);
+
+	/* range B, above range A: the word's top bits */
+	if (word >> TYPEID_RANGE_A_SHIFT)
+		return (UINT64CONST(1) << TYPEID_RANGE_A_BITS) +
+			((word - (UINT64CONST(1) << TYPEID_RANGE_A_SHIFT)) >>
+			 (64 - TYPEID_RANGE_A_BITS));
+
+	/* range A: 42 millisecond bits, then the fraction without the version */
+	version = (word >> 12) & 0xF;
+	if (version == TYPEID_V7_VERSION)
+		fraction = word & 0xFFF;
+	else
+		fraction = (version < TYPEID_V7_VERSION) ? 0 : 0xFFF;
+	return ((word >> 16) << 12) | fraction;
+}
+
+/*
+ * The key of a value whose prefix is not in the table, which is full or has
+ * no free label for it.  lower and upper are the labels of its neighbours
+ * in the table (-1 and TYPEID_LABELS where there is none).
+ */
+static inline Datum
+typeid_unlabeled_key(int lower, int upper)
+{
+	/* a label no prefix will get (the table is full) */
+	if (upper - lower >= 2)
+		return (Datum) ((uint64) (lower + 1) << TYPEID_DIGEST_BITS);
+	/* the top of the lower neighbour's range: ties settled in full */
+	if (upper == 0)
+		return (Datum) 0;
+	return (Datum) (((uint64) upper << TYPEID_DIGEST_BITS) - 1);
+}
+
+/*
+ * The key base of a prefix (its label shifted in place), entering it into
+ * the table if it is new.  Returns false, with *key set to the value's
+ * whole key, when the prefix gets no label.
+ */
+static bool
+typeid_prefix_label(TypeIdSortSupport *tss, const char *prefix, int len,
+					Datum *key)
+{
+	int			lo = 0;
+	int			hi = tss->nprefixes;
+	int			lower;
+	int			upper;
+	int			label;
+	TypeIdSortPrefix *entry;
+
+	/* binary search: on exit lo is where the prefix is or would go */
+	while (lo < hi)
+	{
+		int			mid = (lo + hi) / 2;
+		int			cmp = typeid_sort_prefix_cmp(prefix, len, &tss->prefixes[mid]);
+
+		if (cmp == 0)
+		{
+			tss->last = mid;
+			*key = (Datum) ((uint64) tss->prefixes[mid].label << TYPEID_DIGEST_BITS);
+			return true;
+		}
+		if (cmp < 0)
+			hi = mid;
+		else
+			lo = mid + 1;
+	}
+
+	lower = (lo > 0) ? tss->prefixes[lo - 1].label : -1;
+	upper = (lo < tss->nprefixes) ? tss->prefixes[lo].label : TYPEID_LABELS;
+	if (upper - lower < 2 || tss->nprefixes == TYPEID_MAX_LABELED)
+	{
+		*key = typeid_unlabeled_key(lower, upper);
+		return false;
+	}
+
+	if (tss->nprefixes == 0)
+		label = TYPEID_LABELS / 2;
+	else if (lo == tss->nprefixes)
+		label = lower + Max((upper - lower) / 4, 1);
+	else if (lo == 0)
+		label = upper - Max((upper - lower) / 4, 1);
+	else
+		label = lower + (upper - lower) / 2;
+
+	memmove(&tss->prefixes[lo + 1], &tss->prefixes[lo],
+			(tss->nprefixes - lo) * sizeof(TypeIdSortPrefix));
+	entry = &tss->prefixes[lo];
+	entry->label = label;
+	entry->len = len;
+	memcpy(entry->bytes, prefix, len);
+	tss->nprefixes++;
+	tss->last = lo;
+	*key = (Datum) ((uint64) label << TYPEID_DIGEST_BITS);
+	return true;
+}
+
 static Datum
 typeid_abbrev_convert(Datum original, SortSupport ssup)
 {
 	TypeIdSortSupport *tss = (TypeIdSortSupport *) ssup->ssup_extra;
 	TypeId	   *id = DatumGetTypeIdPP(original);
+	const char *prefix = typeid_prefix_bytes(id);
 	int			len = typeid_prefix_length(id);
 	Datum		result;
-	int			cmp;
 
-	if (tss->ref_len < 0)
-	{
-		memcpy(tss->ref_prefix, typeid_prefix_bytes(id), len);
-		tss->ref_len = len;
-	}
-
-	cmp = memcmp(typeid_prefix_bytes(id), tss->ref_prefix, Min(len, tss->ref_len));
-	if (cmp == 0 && len != tss->ref_len)
-		cmp = (len < tss->ref_len) ? -1 : 1;
-
-	if (cmp < 0)
-		result = (Datum) 0;
-	else if (cmp > 0)
-		result = ~(Datum) 0;
-	else
-	{
-		memcpy(&result, typeid_uuid_bytes(id), sizeof(Datum));
-		result = DatumBigEndianToNative(result);
-	}
+	/* mostly the prefix of the previous value */
+	if (likely(tss->last >= 0) &&
+		typeid_sort_prefix_cmp(prefix, len, &tss->prefixes[tss->last]) == 0)
+		result = (Datum) ((uint64) tss->prefixes[tss->last].label << TYPEID_DIGEST_BITS) |
+			(Datum) typeid_uuid_digest(typeid_uuid_bytes(id));
+	else if (typeid_prefix_label(tss, prefix, len, &result))
+		result |= (Datum) typeid_uuid_digest(typeid_uuid_bytes(id));
 
 	tss->input_count++;
 	if (tss->estimating)
 	{
-		uint32		tmp;
+		uint32		tmp = (uint32) result ^ (uint32) ((uint64) result >> 32);
 
-#if SIZEOF_DATUM == 8
-		tmp = (uint32) result ^ (uint32) ((uint64) result >> 32);
-#else
-		tmp = (uint32) result;
-#endif
 		addHyperLogLog(&tss->abbr_card, DatumGetUInt32(hash_uint32(tmp)));
 	}
 
@@ -220,7 +376,7 @@ typeid_abbrev_convert(Datum original, SortSupport ssup)
 
 /*
  * Give up on abbreviation when the keys turn out to be mostly equal (for
- * example when the values carry many different prefixes).
+ * example when most values are equal, or when many prefixes got no label).
  */
 static bool
 typeid_abbrev_abort(int memtupcount, SortSupport ssup)
@@ -246,6 +402,9 @@ typeid_abbrev_abort(int memtupcount, SortSupport ssup)
 
 /*
  * typeid_sortsupport - btree support function 2.
+ *
+ * The key needs 64 bits; where a Datum is narrower, sorts use the full
+ * comparison only.
  */
 Datum
 typeid_sortsupport(PG_FUNCTION_ARGS)
@@ -255,12 +414,14 @@ typeid_sortsupport(PG_FUNCTION_ARGS)
 	ssup->comparator = typeid_fastcmp;
 	ssup->ssup_extra = NULL;
 
+#if SIZEOF_DATUM == 8
 	if (ssup->abbreviate)
 	{
 		MemoryContext oldcontext = MemoryContextSwitchTo(ssup->ssup_cxt);
 		TypeIdSortSupport *tss = palloc(sizeof(TypeIdSortSupport));
 
-		tss->ref_len = -1;
+		tss->nprefixes = 0;
+		tss->last = -1;
 		tss->input_count = 0;
 		tss->estimating = true;
 		initHyperLogLog(&tss->abbr_card, 10);
@@ -272,6 +433,7 @@ typeid_sortsupport(PG_FUNCTION_ARGS)
 		ssup->abbrev_full_comparator = typeid_fastcmp;
 		MemoryContextSwitchTo(oldcontext);
 	}
+#endif
 
 	PG_RETURN_VOID();
 }
