@@ -37,6 +37,88 @@ PG_FUNCTION_INFO_V1(typeid_hash);
 PG_FUNCTION_INFO_V1(typeid_hash_extended);
 PG_FUNCTION_INFO_V1(typeid_sortsupport);
 
+/*
+ * The tail word of a prefix: its last 8 bytes, as they lie in memory, with
+ * the bytes before the prefix (if it is shorter) zeroed.  end points just
+ * past the prefix, and the 8 bytes before end must be readable: in a value
+ * they are, as the 16 UUID bytes come first.  Prefixes of up to 8 bytes are
+ * equal when their lengths and tail words are.
+ */
+static inline uint64
+typeid_prefix_tail(const char *end, int len)
+{
+	/* by length: ones over the last len bytes of a word in memory */
+	static const uint64 masks[sizeof(uint64) + 1] = {
+#ifdef WORDS_BIGENDIAN
+		UINT64CONST(0), UINT64CONST(0xFF), UINT64CONST(0xFFFF),
+		UINT64CONST(0xFFFFFF), UINT64CONST(0xFFFFFFFF),
+		UINT64CONST(0xFFFFFFFFFF), UINT64CONST(0xFFFFFFFFFFFF),
+		UINT64CONST(0xFFFFFFFFFFFFFF), UINT64CONST(0xFFFFFFFFFFFFFFFF)
+#else
+		UINT64CONST(0), UINT64CONST(0xFF00000000000000),
+		UINT64CONST(0xFFFF000000000000), UINT64CONST(0xFFFFFF0000000000),
+		UINT64CONST(0xFFFFFFFF00000000), UINT64CONST(0xFFFFFFFFFF000000),
+		UINT64CONST(0xFFFFFFFFFFFF0000), UINT64CONST(0xFFFFFFFFFFFFFF00),
+		UINT64CONST(0xFFFFFFFFFFFFFFFF)
+#endif
+	};
+	uint64		word;
+
+	memcpy(&word, end - sizeof(uint64), sizeof(uint64));
+	return word & masks[Min(len, (int) sizeof(uint64))];
+}
+
+/*
+ * Three-way comparison of two values given their data (UUID bytes, then
+ * prefix bytes) and prefix lengths: prefix bytes, then prefix length, then
+ * the UUID as two big-endian 64-bit words.  The same order as
+ * typeid_compare() in typeid.h, with less work for the common case of
+ * prefixes of the same length: a prefix of up to 8 bytes is compared as its
+ * tail word, which read big-endian orders like its bytes.
+ */
+static pg_attribute_always_inline int
+typeid_compare_data(const char *a, int alen, const char *b, int blen)
+{
+	uint64		wa;
+	uint64		wb;
+	int			cmp;
+
+	if (likely(alen == blen && alen <= (int) sizeof(uint64)))
+	{
+		wa = typeid_prefix_tail(a + TYPEID_UUID_BYTES + alen, alen);
+		wb = typeid_prefix_tail(b + TYPEID_UUID_BYTES + blen, blen);
+		if (wa != wb)
+			return (pg_ntoh64(wa) < pg_ntoh64(wb)) ? -1 : 1;
+	}
+	else
+	{
+		cmp = memcmp(a + TYPEID_UUID_BYTES, b + TYPEID_UUID_BYTES, Min(alen, blen));
+		if (cmp != 0)
+			return (cmp < 0) ? -1 : 1;
+		if (alen != blen)
+			return (alen < blen) ? -1 : 1;
+	}
+
+	memcpy(&wa, a, sizeof(uint64));
+	memcpy(&wb, b, sizeof(uint64));
+	if (wa == wb)
+	{
+		memcpy(&wa, a + sizeof(uint64), sizeof(uint64));
+		memcpy(&wb, b + sizeof(uint64), sizeof(uint64));
+		if (wa == wb)
+			return 0;
+	}
+	return (pg_ntoh64(wa) < pg_ntoh64(wb)) ? -1 : 1;
+}
+
+/* typeid_compare_data() of two (detoasted) values */
+static inline int
+typeid_compare_fast(const TypeId *a, const TypeId *b)
+{
+	return typeid_compare_data(VARDATA_ANY(a), typeid_prefix_length(a),
+							   VARDATA_ANY(b), typeid_prefix_length(b));
+}
+
 /* Equality is equality of the byte images. */
 static inline bool
 typeid_equal(const TypeId *a, const TypeId *b)
@@ -66,10 +148,10 @@ name(PG_FUNCTION_ARGS) \
 
 TYPEID_BINARY_OP(typeid_eq, typeid_equal(a, b))
 TYPEID_BINARY_OP(typeid_ne, !typeid_equal(a, b))
-TYPEID_BINARY_OP(typeid_lt, typeid_compare(a, b) < 0)
-TYPEID_BINARY_OP(typeid_le, typeid_compare(a, b) <= 0)
-TYPEID_BINARY_OP(typeid_gt, typeid_compare(a, b) > 0)
-TYPEID_BINARY_OP(typeid_ge, typeid_compare(a, b) >= 0)
+TYPEID_BINARY_OP(typeid_lt, typeid_compare_fast(a, b) < 0)
+TYPEID_BINARY_OP(typeid_le, typeid_compare_fast(a, b) <= 0)
+TYPEID_BINARY_OP(typeid_gt, typeid_compare_fast(a, b) > 0)
+TYPEID_BINARY_OP(typeid_ge, typeid_compare_fast(a, b) >= 0)
 
 /*
  * typeid_cmp - btree support function 1.
@@ -79,7 +161,7 @@ typeid_cmp(PG_FUNCTION_ARGS)
 {
 	TypeId	   *a = PG_GETARG_TYPEID_PP(0);
 	TypeId	   *b = PG_GETARG_TYPEID_PP(1);
-	int			result = typeid_compare(a, b);
+	int			result = typeid_compare_fast(a, b);
 
 	PG_FREE_IF_COPY(a, 0);
 	PG_FREE_IF_COPY(b, 1);
@@ -95,7 +177,7 @@ typeid_smaller(PG_FUNCTION_ARGS)
 	TypeId	   *a = PG_GETARG_TYPEID_PP(0);
 	TypeId	   *b = PG_GETARG_TYPEID_PP(1);
 
-	PG_RETURN_TYPEID_P(typeid_compare(a, b) <= 0 ? a : b);
+	PG_RETURN_TYPEID_P(typeid_compare_fast(a, b) <= 0 ? a : b);
 }
 
 Datum
@@ -104,7 +186,7 @@ typeid_larger(PG_FUNCTION_ARGS)
 	TypeId	   *a = PG_GETARG_TYPEID_PP(0);
 	TypeId	   *b = PG_GETARG_TYPEID_PP(1);
 
-	PG_RETURN_TYPEID_P(typeid_compare(a, b) >= 0 ? a : b);
+	PG_RETURN_TYPEID_P(typeid_compare_fast(a, b) >= 0 ? a : b);
 }
 
 /*
@@ -142,7 +224,7 @@ typeid_hash_extended(PG_FUNCTION_ARGS)
  * Sort support.
  *
  * The abbreviated key is a 64-bit unsigned integer that is consistent with
- * typeid_compare(): a smaller key means a smaller value, equal keys are
+ * typeid_compare_data(): a smaller key means a smaller value, equal keys are
  * settled by the full comparison.  Its top TYPEID_LABEL_BITS bits are a
  * label of the prefix, the others a digest of the UUID.
  *
@@ -176,6 +258,8 @@ typeid_hash_extended(PG_FUNCTION_ARGS)
 #define TYPEID_LABELS			(1 << TYPEID_LABEL_BITS)
 #define TYPEID_DIGEST_BITS		(64 - TYPEID_LABEL_BITS)
 #define TYPEID_MAX_LABELED		128
+#define TYPEID_CACHE_BITS		4
+#define TYPEID_CACHE_SLOTS		(1 << TYPEID_CACHE_BITS)
 /* range A: words whose top 6 bits are zero */
 #define TYPEID_RANGE_A_SHIFT	58
 #define TYPEID_RANGE_A_BITS		54
@@ -183,37 +267,71 @@ typeid_hash_extended(PG_FUNCTION_ARGS)
 
 StaticAssertDecl(TYPEID_RANGE_A_BITS + 1 == TYPEID_DIGEST_BITS,
 				 "range A and range B fill the digest");
+StaticAssertDecl(TYPEID_MAX_LABELED <= PG_UINT8_MAX + 1,
+				 "entries are numbered by uint8");
 
-/* a prefix of the sort's table */
+/* a labeled prefix; it stays where it is made */
 typedef struct TypeIdSortPrefix
 {
+	Datum		base;			/* its label, shifted in place */
 	uint16		label;
 	uint8		len;
 	char		bytes[TYPEID_MAX_PREFIX_LEN];
 } TypeIdSortPrefix;
 
+/* a slot of the cache of prefixes met */
+typedef struct TypeIdPrefixSlot
+{
+	int			len;			/* the prefix's length; -1: empty */
+	uint64		tail;			/* its tail word, see typeid_prefix_tail() */
+	const TypeIdSortPrefix *entry;
+} TypeIdPrefixSlot;
+
 typedef struct TypeIdSortSupport
 {
-	int			nprefixes;		/* entries in prefixes[] */
-	int			last;			/* entry of the previous value, or -1 */
+	/*
+	 * Prefixes met lately, by a hash of their length and tail word: finding
+	 * a value's prefix there takes no byte loop.
+	 */
+	TypeIdPrefixSlot cache[TYPEID_CACHE_SLOTS];
 	int64		input_count;	/* values converted so far */
 	bool		estimating;		/* still tracking key cardinality? */
 	hyperLogLogState abbr_card; /* cardinality of the keys */
-	TypeIdSortPrefix prefixes[TYPEID_MAX_LABELED];	/* in prefix order */
+	int			nprefixes;		/* entries in prefixes[] */
+	uint8		order[TYPEID_MAX_LABELED];	/* prefixes[] in prefix order */
+	TypeIdSortPrefix prefixes[TYPEID_MAX_LABELED];	/* in order of arrival */
 } TypeIdSortSupport;
 
-static int
-typeid_fastcmp(Datum x, Datum y, SortSupport ssup)
+/*
+ * The comparator of sorts and merge joins.  Values in tuples are stored with
+ * a short header; any other goes through typeid_fastcmp_any().
+ */
+static pg_noinline int
+typeid_fastcmp_any(Datum x, Datum y)
 {
 	TypeId	   *a = DatumGetTypeIdPP(x);
 	TypeId	   *b = DatumGetTypeIdPP(y);
-	int			result = typeid_compare(a, b);
+	int			result = typeid_compare_fast(a, b);
 
 	if ((Pointer) a != DatumGetPointer(x))
 		pfree(a);
 	if ((Pointer) b != DatumGetPointer(y))
 		pfree(b);
 	return result;
+}
+
+static int
+typeid_fastcmp(Datum x, Datum y, SortSupport ssup)
+{
+	const char *a = DatumGetPointer(x);
+	const char *b = DatumGetPointer(y);
+
+	if (likely(VARATT_IS_SHORT(a) && VARATT_IS_SHORT(b)))
+		return typeid_compare_data(a + VARHDRSZ_SHORT,
+								   VARSIZE_SHORT(a) - VARHDRSZ_SHORT - TYPEID_UUID_BYTES,
+								   b + VARHDRSZ_SHORT,
+								   VARSIZE_SHORT(b) - VARHDRSZ_SHORT - TYPEID_UUID_BYTES);
+	return typeid_fastcmp_any(x, y);
 }
 
 /*
@@ -233,6 +351,15 @@ typeid_sort_prefix_cmp(const char *p, int len, const TypeIdSortPrefix *entry)
 			return (a[i] < b[i]) ? -1 : 1;
 	}
 	return (len > entry->len) - (len < entry->len);
+}
+
+/* the cache slot of a prefix */
+static inline TypeIdPrefixSlot *
+typeid_prefix_slot(TypeIdSortSupport *tss, uint64 tail, int len)
+{
+	uint64		hash = (tail + len) * UINT64CONST(0x9E3779B97F4A7C15);
+
+	return &tss->cache[hash >> (64 - TYPEID_CACHE_BITS)];
 }
 
 /*
@@ -282,13 +409,15 @@ typeid_unlabeled_key(int lower, int upper)
 }
 
 /*
- * The key base of a prefix (its label shifted in place), entering it into
- * the table if it is new.  Returns false, with *key set to the value's
- * whole key, when the prefix gets no label.
+ * The key of a value whose prefix is not in the cache, given its prefix,
+ * the prefix's tail word and the UUID's digest.  Finds the prefix in the
+ * table, or enters it there with a label if one is free, and caches it.
+ * Kept out of line, so that the common case of typeid_abbrev_convert()
+ * stays small.
  */
-static bool
-typeid_prefix_label(TypeIdSortSupport *tss, const char *prefix, int len,
-					Datum *key)
+static pg_noinline Datum
+typeid_abbrev_uncached(TypeIdSortSupport *tss, const char *prefix, int len,
+					   uint64 tail, uint64 digest)
 {
 	int			lo = 0;
 	int			hi = tss->nprefixes;
@@ -296,18 +425,20 @@ typeid_prefix_label(TypeIdSortSupport *tss, const char *prefix, int len,
 	int			upper;
 	int			label;
 	TypeIdSortPrefix *entry;
+	TypeIdPrefixSlot *slot;
 
 	/* binary search: on exit lo is where the prefix is or would go */
+	entry = NULL;
 	while (lo < hi)
 	{
 		int			mid = (lo + hi) / 2;
-		int			cmp = typeid_sort_prefix_cmp(prefix, len, &tss->prefixes[mid]);
+		TypeIdSortPrefix *e = &tss->prefixes[tss->order[mid]];
+		int			cmp = typeid_sort_prefix_cmp(prefix, len, e);
 
 		if (cmp == 0)
 		{
-			tss->last = mid;
-			*key = (Datum) ((uint64) tss->prefixes[mid].label << TYPEID_DIGEST_BITS);
-			return true;
+			entry = e;
+			break;
 		}
 		if (cmp < 0)
 			hi = mid;
@@ -315,33 +446,37 @@ typeid_prefix_label(TypeIdSortSupport *tss, const char *prefix, int len,
 			lo = mid + 1;
 	}
 
-	lower = (lo > 0) ? tss->prefixes[lo - 1].label : -1;
-	upper = (lo < tss->nprefixes) ? tss->prefixes[lo].label : TYPEID_LABELS;
-	if (upper - lower < 2 || tss->nprefixes == TYPEID_MAX_LABELED)
+	if (entry == NULL)
 	{
-		*key = typeid_unlabeled_key(lower, upper);
-		return false;
+		lower = (lo > 0) ? tss->prefixes[tss->order[lo - 1]].label : -1;
+		upper = (lo < tss->nprefixes) ? tss->prefixes[tss->order[lo]].label : TYPEID_LABELS;
+		if (upper - lower < 2 || tss->nprefixes == TYPEID_MAX_LABELED)
+			return typeid_unlabeled_key(lower, upper);
+
+		if (tss->nprefixes == 0)
+			label = TYPEID_LABELS / 2;
+		else if (lo == tss->nprefixes)
+			label = lower + Max((upper - lower) / 4, 1);
+		else if (lo == 0)
+			label = upper - Max((upper - lower) / 4, 1);
+		else
+			label = lower + (upper - lower) / 2;
+
+		entry = &tss->prefixes[tss->nprefixes];
+		entry->label = label;
+		entry->base = (Datum) ((uint64) label << TYPEID_DIGEST_BITS);
+		entry->len = len;
+		memcpy(entry->bytes, prefix, len);
+		memmove(&tss->order[lo + 1], &tss->order[lo], tss->nprefixes - lo);
+		tss->order[lo] = tss->nprefixes;
+		tss->nprefixes++;
 	}
 
-	if (tss->nprefixes == 0)
-		label = TYPEID_LABELS / 2;
-	else if (lo == tss->nprefixes)
-		label = lower + Max((upper - lower) / 4, 1);
-	else if (lo == 0)
-		label = upper - Max((upper - lower) / 4, 1);
-	else
-		label = lower + (upper - lower) / 2;
-
-	memmove(&tss->prefixes[lo + 1], &tss->prefixes[lo],
-			(tss->nprefixes - lo) * sizeof(TypeIdSortPrefix));
-	entry = &tss->prefixes[lo];
-	entry->label = label;
-	entry->len = len;
-	memcpy(entry->bytes, prefix, len);
-	tss->nprefixes++;
-	tss->last = lo;
-	*key = (Datum) ((uint64) label << TYPEID_DIGEST_BITS);
-	return true;
+	slot = typeid_prefix_slot(tss, tail, len);
+	slot->len = len;
+	slot->tail = tail;
+	slot->entry = entry;
+	return entry->base | (Datum) digest;
 }
 
 static Datum
@@ -349,17 +484,20 @@ typeid_abbrev_convert(Datum original, SortSupport ssup)
 {
 	TypeIdSortSupport *tss = (TypeIdSortSupport *) ssup->ssup_extra;
 	TypeId	   *id = DatumGetTypeIdPP(original);
-	const char *prefix = typeid_prefix_bytes(id);
-	int			len = typeid_prefix_length(id);
+	const char *data = VARDATA_ANY(id);
+	int			len = VARSIZE_ANY_EXHDR(id) - TYPEID_UUID_BYTES;
+	const char *prefix = data + TYPEID_UUID_BYTES;
+	uint64		tail = typeid_prefix_tail(prefix + len, len);
+	uint64		digest = typeid_uuid_digest((const uint8 *) data);
+	TypeIdPrefixSlot *slot = typeid_prefix_slot(tss, tail, len);
 	Datum		result;
 
-	/* mostly the prefix of the previous value */
-	if (likely(tss->last >= 0) &&
-		typeid_sort_prefix_cmp(prefix, len, &tss->prefixes[tss->last]) == 0)
-		result = (Datum) ((uint64) tss->prefixes[tss->last].label << TYPEID_DIGEST_BITS) |
-			(Datum) typeid_uuid_digest(typeid_uuid_bytes(id));
-	else if (typeid_prefix_label(tss, prefix, len, &result))
-		result |= (Datum) typeid_uuid_digest(typeid_uuid_bytes(id));
+	if (likely(slot->len == len && slot->tail == tail &&
+			   (len <= (int) sizeof(uint64) ||
+				memcmp(prefix, slot->entry->bytes, len) == 0)))
+		result = slot->entry->base | (Datum) digest;
+	else
+		result = typeid_abbrev_uncached(tss, prefix, len, tail, digest);
 
 	tss->input_count++;
 	if (tss->estimating)
@@ -410,6 +548,9 @@ Datum
 typeid_sortsupport(PG_FUNCTION_ARGS)
 {
 	SortSupport ssup = (SortSupport) PG_GETARG_POINTER(0);
+#if SIZEOF_DATUM == 8
+	int			i;
+#endif
 
 	ssup->comparator = typeid_fastcmp;
 	ssup->ssup_extra = NULL;
@@ -420,8 +561,9 @@ typeid_sortsupport(PG_FUNCTION_ARGS)
 		MemoryContext oldcontext = MemoryContextSwitchTo(ssup->ssup_cxt);
 		TypeIdSortSupport *tss = palloc(sizeof(TypeIdSortSupport));
 
+		for (i = 0; i < TYPEID_CACHE_SLOTS; i++)
+			tss->cache[i].len = -1;
 		tss->nprefixes = 0;
-		tss->last = -1;
 		tss->input_count = 0;
 		tss->estimating = true;
 		initHyperLogLog(&tss->abbr_card, 10);
