@@ -221,6 +221,38 @@ typeid_hash_extended(PG_FUNCTION_ARGS)
 }
 
 /*
+ * The comparator of sorts and merge joins.  Values in tuples are stored with
+ * a short header; any other goes through typeid_fastcmp_any().
+ */
+static pg_noinline int
+typeid_fastcmp_any(Datum x, Datum y)
+{
+	TypeId	   *a = DatumGetTypeIdPP(x);
+	TypeId	   *b = DatumGetTypeIdPP(y);
+	int			result = typeid_compare_fast(a, b);
+
+	if ((Pointer) a != DatumGetPointer(x))
+		pfree(a);
+	if ((Pointer) b != DatumGetPointer(y))
+		pfree(b);
+	return result;
+}
+
+static int
+typeid_fastcmp(Datum x, Datum y, SortSupport ssup)
+{
+	const char *a = DatumGetPointer(x);
+	const char *b = DatumGetPointer(y);
+
+	if (likely(VARATT_IS_SHORT(a) && VARATT_IS_SHORT(b)))
+		return typeid_compare_data(a + VARHDRSZ_SHORT,
+								   VARSIZE_SHORT(a) - VARHDRSZ_SHORT - TYPEID_UUID_BYTES,
+								   b + VARHDRSZ_SHORT,
+								   VARSIZE_SHORT(b) - VARHDRSZ_SHORT - TYPEID_UUID_BYTES);
+	return typeid_fastcmp_any(x, y);
+}
+
+/*
  * Sort support.
  *
  * The abbreviated key is a 64-bit unsigned integer that is consistent with
@@ -239,7 +271,9 @@ typeid_hash_extended(PG_FUNCTION_ARGS)
  * table is full, gets one key for all its values just below its upper
  * neighbour's range (or the free label above its lower neighbour when there
  * is one), so the keys stay consistent and only such values compare in
- * full.  One prefix, or a few, therefore cost nothing over uuid.
+ * full.  A value's prefix is looked up first in a small cache of the
+ * prefixes met lately, by its length and tail word, then in the table.  One
+ * prefix, or a few, therefore cost little over uuid.
  *
  * The UUID digest uses the UUID's first 8 bytes.  A UUIDv7 there is a
  * 48-bit millisecond count, the 4-bit version and 12 bits of sub-millisecond
@@ -254,6 +288,8 @@ typeid_hash_extended(PG_FUNCTION_ARGS)
  * UUIDs.  Both parts are monotonic, so the digest is consistent with the
  * UUID order whatever the version mix.
  */
+#if SIZEOF_DATUM == 8
+
 #define TYPEID_LABEL_BITS		9
 #define TYPEID_LABELS			(1 << TYPEID_LABEL_BITS)
 #define TYPEID_DIGEST_BITS		(64 - TYPEID_LABEL_BITS)
@@ -301,38 +337,6 @@ typedef struct TypeIdSortSupport
 	uint8		order[TYPEID_MAX_LABELED];	/* prefixes[] in prefix order */
 	TypeIdSortPrefix prefixes[TYPEID_MAX_LABELED];	/* in order of arrival */
 } TypeIdSortSupport;
-
-/*
- * The comparator of sorts and merge joins.  Values in tuples are stored with
- * a short header; any other goes through typeid_fastcmp_any().
- */
-static pg_noinline int
-typeid_fastcmp_any(Datum x, Datum y)
-{
-	TypeId	   *a = DatumGetTypeIdPP(x);
-	TypeId	   *b = DatumGetTypeIdPP(y);
-	int			result = typeid_compare_fast(a, b);
-
-	if ((Pointer) a != DatumGetPointer(x))
-		pfree(a);
-	if ((Pointer) b != DatumGetPointer(y))
-		pfree(b);
-	return result;
-}
-
-static int
-typeid_fastcmp(Datum x, Datum y, SortSupport ssup)
-{
-	const char *a = DatumGetPointer(x);
-	const char *b = DatumGetPointer(y);
-
-	if (likely(VARATT_IS_SHORT(a) && VARATT_IS_SHORT(b)))
-		return typeid_compare_data(a + VARHDRSZ_SHORT,
-								   VARSIZE_SHORT(a) - VARHDRSZ_SHORT - TYPEID_UUID_BYTES,
-								   b + VARHDRSZ_SHORT,
-								   VARSIZE_SHORT(b) - VARHDRSZ_SHORT - TYPEID_UUID_BYTES);
-	return typeid_fastcmp_any(x, y);
-}
 
 /*
  * Compare a prefix with an entry of the table: bytes, then length.
@@ -537,6 +541,8 @@ typeid_abbrev_abort(int memtupcount, SortSupport ssup)
 	/* fewer than one distinct key in 2000 values: not worth it */
 	return abbr_card < tss->input_count / 2000.0 + 0.5;
 }
+
+#endif							/* SIZEOF_DATUM == 8 */
 
 /*
  * typeid_sortsupport - btree support function 2.
