@@ -110,6 +110,19 @@ SELECT typeid_sort_check('{typeid_sort_random, typeid_sort_ascending, typeid_sor
 						   typeid_sort_dups}') AS unsorted_external;
 RESET work_mem;
 
+-- values made in the query, not stored (a longer header), sorted as datums
+WITH s AS MATERIALIZED (SELECT typeid_from_uuid(p, u) AS x
+						FROM typeid_sort_prefixes, typeid_sort_uuids)
+SELECT (SELECT array_agg(x ORDER BY x) FROM s) =
+	   (SELECT array_agg(x ORDER BY x::text COLLATE "C") FROM s) AS computed_sorted_like_text;
+SET work_mem = '64kB';
+SELECT (SELECT array_agg(x ORDER BY x) FROM (SELECT typeid_from_uuid(p, u) AS x
+											  FROM typeid_sort_prefixes, typeid_sort_uuids) s) =
+	   (SELECT array_agg(x ORDER BY x::text COLLATE "C")
+		FROM (SELECT typeid_from_uuid(p, u) AS x FROM typeid_sort_prefixes, typeid_sort_uuids) s)
+	   AS computed_sorted_like_text_external;
+RESET work_mem;
+
 -- index builds: sorted like text, and valid
 CREATE EXTENSION amcheck;
 CREATE INDEX typeid_sort_random_idx ON typeid_sort_random (id);

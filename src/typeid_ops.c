@@ -483,13 +483,13 @@ typeid_abbrev_uncached(TypeIdSortSupport *tss, const char *prefix, int len,
 	return entry->base | (Datum) digest;
 }
 
-static Datum
-typeid_abbrev_convert(Datum original, SortSupport ssup)
+/*
+ * The key of a value given its data (UUID and prefix bytes) and its prefix's
+ * length, counted into the estimate of distinct keys.
+ */
+static pg_attribute_always_inline Datum
+typeid_abbrev_key(TypeIdSortSupport *tss, const char *data, int len)
 {
-	TypeIdSortSupport *tss = (TypeIdSortSupport *) ssup->ssup_extra;
-	TypeId	   *id = DatumGetTypeIdPP(original);
-	const char *data = VARDATA_ANY(id);
-	int			len = VARSIZE_ANY_EXHDR(id) - TYPEID_UUID_BYTES;
 	const char *prefix = data + TYPEID_UUID_BYTES;
 	uint64		tail = typeid_prefix_tail(prefix + len, len);
 	uint64		digest = typeid_uuid_digest((const uint8 *) data);
@@ -510,10 +510,35 @@ typeid_abbrev_convert(Datum original, SortSupport ssup)
 
 		addHyperLogLog(&tss->abbr_card, DatumGetUInt32(hash_uint32(tmp)));
 	}
+	return result;
+}
+
+/* typeid_abbrev_convert() of a value without a short header */
+static pg_noinline Datum
+typeid_abbrev_convert_any(Datum original, TypeIdSortSupport *tss)
+{
+	TypeId	   *id = DatumGetTypeIdPP(original);
+	Datum		result = typeid_abbrev_key(tss, VARDATA_ANY(id), typeid_prefix_length(id));
 
 	if ((Pointer) id != DatumGetPointer(original))
 		pfree(id);
 	return result;
+}
+
+/*
+ * The abbreviated key of a value.  Values in tuples are stored with a short
+ * header; any other goes through typeid_abbrev_convert_any().
+ */
+static Datum
+typeid_abbrev_convert(Datum original, SortSupport ssup)
+{
+	TypeIdSortSupport *tss = (TypeIdSortSupport *) ssup->ssup_extra;
+	const char *p = DatumGetPointer(original);
+
+	if (likely(VARATT_IS_SHORT(p)))
+		return typeid_abbrev_key(tss, p + VARHDRSZ_SHORT,
+								 VARSIZE_SHORT(p) - VARHDRSZ_SHORT - TYPEID_UUID_BYTES);
+	return typeid_abbrev_convert_any(original, tss);
 }
 
 /*
