@@ -132,6 +132,12 @@ CREATE INDEX typeid_sort_many_random_idx ON typeid_sort_many_random (id);
 SET maintenance_work_mem = '1MB';
 CREATE INDEX typeid_sort_descending_idx ON typeid_sort_descending (id);
 RESET maintenance_work_mem;
+-- parallel build: workers sort with abbreviated keys, the leader merges
+SET max_parallel_maintenance_workers = 2;
+SET min_parallel_table_scan_size = 0;
+CREATE INDEX typeid_sort_parallel_idx ON typeid_sort_many_random (id);
+RESET max_parallel_maintenance_workers;
+RESET min_parallel_table_scan_size;
 SELECT c.relname, bt_index_check(c.oid, true)
 FROM pg_class c
 WHERE c.relname LIKE 'typeid_sort_%_idx'
@@ -148,6 +154,25 @@ SELECT (SELECT array_agg(id) FROM (SELECT id FROM typeid_sort_random ORDER BY id
 RESET enable_seqscan;
 RESET enable_bitmapscan;
 DROP EXTENSION amcheck;
+
+-- parallel sort: workers sort with abbreviated keys, Gather Merge merges
+SET max_parallel_workers_per_gather = 2;
+SET parallel_setup_cost = 0;
+SET parallel_tuple_cost = 0;
+SET min_parallel_table_scan_size = 0;
+SET enable_indexscan = off;
+SET enable_indexonlyscan = off;
+SET enable_bitmapscan = off;
+EXPLAIN (COSTS OFF) SELECT id FROM typeid_sort_many_random ORDER BY id;
+SELECT (SELECT array_agg(id) FROM (SELECT id FROM typeid_sort_many_random ORDER BY id) s) =
+	   (SELECT array_agg(id ORDER BY id::text COLLATE "C") FROM typeid_sort_many_random) AS parallel_sort_like_text;
+RESET max_parallel_workers_per_gather;
+RESET parallel_setup_cost;
+RESET parallel_tuple_cost;
+RESET min_parallel_table_scan_size;
+RESET enable_indexscan;
+RESET enable_indexonlyscan;
+RESET enable_bitmapscan;
 
 -- merge join and sort-based DISTINCT over mixed prefixes
 SET enable_hashjoin = off;
