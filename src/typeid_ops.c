@@ -69,6 +69,12 @@ typeid_prefix_tail(const char *end, int len)
 }
 
 /*
+ * Is a datum a value inline with a short header (not a TOAST pointer, whose
+ * header is one byte too)?  Values in tuples are.
+ */
+#define TYPEID_IS_SHORT_INLINE(p) (VARATT_IS_1B(p) && !VARATT_IS_1B_E(p))
+
+/*
  * Three-way comparison of two values given their data (UUID bytes, then
  * prefix bytes) and prefix lengths: prefix bytes, then prefix length, then
  * the UUID as two big-endian 64-bit words.  The same order as
@@ -244,7 +250,7 @@ typeid_fastcmp(Datum x, Datum y, SortSupport ssup)
 	const char *a = DatumGetPointer(x);
 	const char *b = DatumGetPointer(y);
 
-	if (likely(VARATT_IS_SHORT(a) && VARATT_IS_SHORT(b)))
+	if (likely(TYPEID_IS_SHORT_INLINE(a) && TYPEID_IS_SHORT_INLINE(b)))
 		return typeid_compare_data(a + VARHDRSZ_SHORT,
 								   VARSIZE_SHORT(a) - VARHDRSZ_SHORT - TYPEID_UUID_BYTES,
 								   b + VARHDRSZ_SHORT,
@@ -332,6 +338,14 @@ typedef struct TypeIdSortSupport
 	TypeIdPrefixSlot cache[TYPEID_CACHE_SLOTS];
 	int64		input_count;	/* values converted so far */
 	bool		estimating;		/* still tracking key cardinality? */
+
+	/*
+	 * Keys of input already in order need no estimate: while the keys rise
+	 * from the first one on, they are all distinct, and are only counted.
+	 */
+	bool		rising;			/* have all keys so far risen? */
+	int64		rising_count;	/* keys that rose from the first one on */
+	Datum		rising_last;	/* the last of them */
 	hyperLogLogState abbr_card; /* cardinality of the keys */
 	int			nprefixes;		/* entries in prefixes[] */
 	uint8		order[TYPEID_MAX_LABELED];	/* prefixes[] in prefix order */
@@ -484,11 +498,35 @@ typeid_abbrev_uncached(TypeIdSortSupport *tss, const char *prefix, int len,
 }
 
 /*
- * The key of a value given its data (UUID and prefix bytes) and its prefix's
- * length, counted into the estimate of distinct keys.
+ * Count a key into the estimate of the number of distinct keys, and return
+ * it.
  */
-static pg_attribute_always_inline Datum
-typeid_abbrev_key(TypeIdSortSupport *tss, const char *data, int len)
+static pg_noinline Datum
+typeid_abbrev_count(TypeIdSortSupport *tss, Datum key)
+{
+	uint32		tmp;
+
+	if (tss->rising)
+	{
+		if (tss->rising_count == 0 || key > tss->rising_last)
+		{
+			tss->rising_count++;
+			tss->rising_last = key;
+			return key;
+		}
+		tss->rising = false;
+	}
+	tmp = (uint32) key ^ (uint32) ((uint64) key >> 32);
+	addHyperLogLog(&tss->abbr_card, DatumGetUInt32(hash_uint32(tmp)));
+	return key;
+}
+
+/*
+ * The key of a value given its data (UUID and prefix bytes) and its prefix's
+ * length, whose prefix is not in the cache, or is longer than 8 bytes.
+ */
+static pg_noinline Datum
+typeid_abbrev_key_slow(TypeIdSortSupport *tss, const char *data, int len)
 {
 	const char *prefix = data + TYPEID_UUID_BYTES;
 	uint64		tail = typeid_prefix_tail(prefix + len, len);
@@ -496,20 +534,15 @@ typeid_abbrev_key(TypeIdSortSupport *tss, const char *data, int len)
 	TypeIdPrefixSlot *slot = typeid_prefix_slot(tss, tail, len);
 	Datum		result;
 
-	if (likely(slot->len == len && slot->tail == tail &&
-			   (len <= (int) sizeof(uint64) ||
-				memcmp(prefix, slot->entry->bytes, len) == 0)))
+	if (slot->len == len && slot->tail == tail &&
+		memcmp(prefix, slot->entry->bytes, len) == 0)
 		result = slot->entry->base | (Datum) digest;
 	else
 		result = typeid_abbrev_uncached(tss, prefix, len, tail, digest);
 
 	tss->input_count++;
 	if (tss->estimating)
-	{
-		uint32		tmp = (uint32) result ^ (uint32) ((uint64) result >> 32);
-
-		addHyperLogLog(&tss->abbr_card, DatumGetUInt32(hash_uint32(tmp)));
-	}
+		return typeid_abbrev_count(tss, result);
 	return result;
 }
 
@@ -518,7 +551,8 @@ static pg_noinline Datum
 typeid_abbrev_convert_any(Datum original, TypeIdSortSupport *tss)
 {
 	TypeId	   *id = DatumGetTypeIdPP(original);
-	Datum		result = typeid_abbrev_key(tss, VARDATA_ANY(id), typeid_prefix_length(id));
+	Datum		result = typeid_abbrev_key_slow(tss, VARDATA_ANY(id),
+												typeid_prefix_length(id));
 
 	if ((Pointer) id != DatumGetPointer(original))
 		pfree(id);
@@ -526,19 +560,37 @@ typeid_abbrev_convert_any(Datum original, TypeIdSortSupport *tss)
 }
 
 /*
- * The abbreviated key of a value.  Values in tuples are stored with a short
- * header; any other goes through typeid_abbrev_convert_any().
+ * The abbreviated key of a value.  The common case, a value stored with a
+ * short header whose prefix of up to 8 bytes is in the cache, is handled
+ * here without a call but a tail call; the others go out of line.
  */
 static Datum
 typeid_abbrev_convert(Datum original, SortSupport ssup)
 {
 	TypeIdSortSupport *tss = (TypeIdSortSupport *) ssup->ssup_extra;
 	const char *p = DatumGetPointer(original);
+	const char *data;
+	int			len;
+	uint64		tail;
+	TypeIdPrefixSlot *slot;
+	Datum		result;
 
-	if (likely(VARATT_IS_SHORT(p)))
-		return typeid_abbrev_key(tss, p + VARHDRSZ_SHORT,
-								 VARSIZE_SHORT(p) - VARHDRSZ_SHORT - TYPEID_UUID_BYTES);
-	return typeid_abbrev_convert_any(original, tss);
+	if (unlikely(!TYPEID_IS_SHORT_INLINE(p)))
+		return typeid_abbrev_convert_any(original, tss);
+
+	data = p + VARHDRSZ_SHORT;
+	len = VARSIZE_SHORT(p) - VARHDRSZ_SHORT - TYPEID_UUID_BYTES;
+	tail = typeid_prefix_tail(data + TYPEID_UUID_BYTES + len, len);
+	slot = typeid_prefix_slot(tss, tail, len);
+	if (unlikely(slot->len != len || slot->tail != tail ||
+				 len > (int) sizeof(uint64)))
+		return typeid_abbrev_key_slow(tss, data, len);
+
+	result = slot->entry->base | (Datum) typeid_uuid_digest((const uint8 *) data);
+	tss->input_count++;
+	if (tss->estimating)
+		return typeid_abbrev_count(tss, result);
+	return result;
 }
 
 /*
@@ -554,7 +606,8 @@ typeid_abbrev_abort(int memtupcount, SortSupport ssup)
 	if (memtupcount < 10000 || tss->input_count < 10000 || !tss->estimating)
 		return false;
 
-	abbr_card = estimateHyperLogLog(&tss->abbr_card);
+	/* at least as many as the keys that rose from the first one on */
+	abbr_card = Max(estimateHyperLogLog(&tss->abbr_card), (double) tss->rising_count);
 
 	/* plenty of distinct keys: stop paying for the estimate */
 	if (abbr_card > 100000.0)
@@ -597,6 +650,9 @@ typeid_sortsupport(PG_FUNCTION_ARGS)
 		tss->nprefixes = 0;
 		tss->input_count = 0;
 		tss->estimating = true;
+		tss->rising = true;
+		tss->rising_count = 0;
+		tss->rising_last = 0;
 		initHyperLogLog(&tss->abbr_card, 10);
 
 		ssup->ssup_extra = tss;
