@@ -73,39 +73,4 @@ extern char *typeid_quote_input(const char *str, int len);
 /* typeid_typmod.c */
 extern TypeId *typeid_apply_typmod(TypeId *value, int32 typmod, FmgrInfo *flinfo);
 
-/*
- * Three-way comparison: prefix bytes, then prefix length, then the UUID as
- * two big-endian 64-bit words.  Prefixes are short and usually equal, so a
- * byte loop beats memcmp's call.
- */
-static inline int
-typeid_compare(const TypeId *a, const TypeId *b)
-{
-	int			alen = typeid_prefix_length(a);
-	int			blen = typeid_prefix_length(b);
-	const unsigned char *pa = (const unsigned char *) typeid_prefix_bytes(a);
-	const unsigned char *pb = (const unsigned char *) typeid_prefix_bytes(b);
-	int			n = Min(alen, blen);
-	int			i;
-	uint64		wa;
-	uint64		wb;
-
-	for (i = 0; i < n; i++)
-	{
-		if (pa[i] != pb[i])
-			return (pa[i] < pb[i]) ? -1 : 1;
-	}
-	if (alen != blen)
-		return (alen < blen) ? -1 : 1;
-
-	for (i = 0; i < TYPEID_UUID_BYTES; i += sizeof(uint64))
-	{
-		memcpy(&wa, typeid_uuid_bytes(a) + i, sizeof(uint64));
-		memcpy(&wb, typeid_uuid_bytes(b) + i, sizeof(uint64));
-		if (wa != wb)
-			return (pg_ntoh64(wa) < pg_ntoh64(wb)) ? -1 : 1;
-	}
-	return 0;
-}
-
 #endif							/* ACTIVEMODEL_TYPEID_H */

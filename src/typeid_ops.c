@@ -77,8 +77,8 @@ typeid_prefix_tail(const char *end, int len)
 /*
  * Three-way comparison of two values given their data (UUID bytes, then
  * prefix bytes) and prefix lengths: prefix bytes, then prefix length, then
- * the UUID as two big-endian 64-bit words.  The same order as
- * typeid_compare() in typeid.h, with less work for the common case of
+ * the UUID as two big-endian 64-bit words (DESIGN's order, equal to
+ * ORDER BY id::text COLLATE "C"), with little work for the common case of
  * prefixes of the same length: a prefix of up to 8 bytes is compared as its
  * tail word, which read big-endian orders like its bytes.
  */
