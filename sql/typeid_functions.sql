@@ -44,6 +44,11 @@ SELECT typeid_timestamp('prefix_01h455vb4pex5vsknk084sn02q') AT TIME ZONE 'UTC' 
 	   typeid_timestamp(typeid_from_uuid('x', '01890a5d-ac96-774b-ccce-b302099a8057')) AS v7_bad_variant;
 SELECT uuid_v7_timestamp('01890a5d-ac96-774b-bcce-b302099a8057') AT TIME ZONE 'UTC' AS v7,
 	   uuid_v7_timestamp('a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11') AS v4;
+-- versions on either side of 7 (6, 8, 15) with the same time bits are not v7
+SELECT uuid_v7_timestamp('01890a5d-ac96-674b-bcce-b302099a8057') AS v6,
+	   uuid_v7_timestamp('01890a5d-ac96-874b-bcce-b302099a8057') AS v8,
+	   uuid_v7_timestamp('01890a5d-ac96-f74b-bcce-b302099a8057') AS v15,
+	   typeid_timestamp(typeid_from_uuid('x', '01890a5d-ac96-874b-bcce-b302099a8057')) AS typeid_v8;
 
 -- typeid_min_at: the smallest UUIDv7 typeid of a millisecond
 SELECT typeid_min_at('user', '2023-06-29 13:31:28.662+00'),
