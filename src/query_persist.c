@@ -26,6 +26,10 @@
  * of the model's row type, unnested by the statement, so that any number
  * of rows shares one kept plan.
  *
+ * am.create, am.update and am.insert_all, the calls made most often, keep
+ * their statement per model and attribute keys (a "shape", below): a call
+ * of a known shape builds nothing and looks nothing up in the catalog.
+ *
  * IDENTIFICATION
  *	  src/query_persist.c
  *
@@ -241,8 +245,7 @@ typedef struct PersistShape
 	Oid			relid;
 	char	   *relname;		/* for messages */
 	bool		valid;			/* false after a relcache invalidation */
-	bool		linked;			/* in the hash table */
-	int			refcount;		/* executions using the plan now */
+	int			refcount;		/* calls using the shape now */
 	dlist_node	dead_node;		/* in dead_shapes when unlinked */
 	SPIPlanPtr	plan;
 	int			nparams;
@@ -298,7 +301,6 @@ shape_unlink(PersistShape *shape)
 
 	hash_search(shape_hash, &shape->key, HASH_REMOVE, &found);
 	Assert(found);
-	shape->linked = false;
 	dlist_push_tail(&dead_shapes, &shape->dead_node);
 }
 
@@ -396,9 +398,9 @@ shape_read(PersistShapeKind kind, Oid rowtype, JsonbContainer *obj,
 }
 
 /*
- * The valid shape of key, or NULL.  Its relation is locked first (as the
- * statement would lock it), so that invalidations are seen; an invalid
- * shape is unlinked.
+ * The valid shape of key, held for the call (shape_release), or NULL.  Its
+ * relation is locked first (as the statement would lock it), so that
+ * invalidations are seen; an invalid shape is unlinked.
  */
 static PersistShape *
 shape_lookup(ShapeKey *key)
@@ -422,7 +424,16 @@ shape_lookup(ShapeKey *key)
 		shape_free_dead();
 		return NULL;
 	}
+	shape->refcount++;
 	return shape;
+}
+
+/* the end of a call that held the shape, also on error */
+static void
+shape_release(PersistShape *shape)
+{
+	Assert(shape->refcount > 0);
+	shape->refcount--;
 }
 
 /* a shape being built for key: the builder's statement and model */
@@ -518,7 +529,6 @@ shape_create(QueryBuilder *qb, ShapeBuild *sb)
 	shape->plan = plan;
 	MemoryContextSetParent(cxt, shape_cxt);
 	shape->valid = true;
-	shape->linked = true;
 	/* a call made while this one converted values may have kept one */
 	he = hash_search(shape_hash, &shape->key, HASH_FIND, NULL);
 	if (he != NULL)
@@ -530,22 +540,19 @@ shape_create(QueryBuilder *qb, ShapeBuild *sb)
 	return shape;
 }
 
-/* run the shape's plan with these parameters; returns the number of rows */
+/*
+ * Run the shape's plan with these parameters; returns the number of rows.
+ * The caller holds the shape (refcount) from its lookup to the end of the
+ * call, errors included: converting a value can run user code (a domain's
+ * check), which may call a helper that replaces the shape.
+ */
 static uint64
 shape_run(PersistShape *shape, Datum *values, char *nulls)
 {
-	int			rc = 0;
+	int			rc;
 
-	shape->refcount++;
-	PG_TRY();
-	{
-		rc = SPI_execute_plan(shape->plan, values, nulls, false, 0);
-	}
-	PG_FINALLY();
-	{
-		shape->refcount--;
-	}
-	PG_END_TRY();
+	Assert(shape->refcount > 0);
+	rc = SPI_execute_plan(shape->plan, values, nulls, false, 0);
 	if (rc < 0)
 		elog(ERROR, "SPI_execute_plan failed: %s", SPI_result_code_string(rc));
 	return SPI_processed;
@@ -572,11 +579,22 @@ static uint64
 persist_run_shape(QueryBuilder *qb, ShapeBuild *sb)
 {
 	PersistShape *shape;
+	uint64		processed = 0;
 
 	if (sb == NULL || sb->key == NULL)
 		return persist_run(qb);
 	shape = shape_create(qb, sb);
-	return shape_run(shape, qb->values, qb->nulls);
+	shape->refcount++;
+	PG_TRY();
+	{
+		processed = shape_run(shape, qb->values, qb->nulls);
+	}
+	PG_FINALLY();
+	{
+		shape->refcount--;
+	}
+	PG_END_TRY();
+	return processed;
 }
 
 /* the first row of the last statement, copied out of SPI, or NULL */
@@ -1128,6 +1146,31 @@ create_built(FunctionCallInfo fcinfo, ShapeKey *key, bool *isnull)
 	return result;
 }
 
+/* am.create with a kept shape: the given attributes are its columns */
+static Datum
+create_cached(PersistShape *shape, ShapeAttr *given, int n, bool *isnull)
+{
+	Datum	   *values = palloc(sizeof(Datum) * Max(shape->nparams, 1));
+	char	   *nulls = palloc(sizeof(char) * Max(shape->nparams, 1));
+	Datum		result;
+	int			i;
+
+	Assert(n == shape->ncolumns && shape->first_column_param == 0);
+	if (SPI_connect() != SPI_OK_CONNECT)
+		elog(ERROR, "SPI_connect failed");
+	for (i = 0; i < n; i++)
+	{
+		bool		null;
+
+		values[i] = shape_value(&shape->columns[i], &given[i].value, &null);
+		nulls[i] = null ? 'n' : ' ';
+	}
+	shape_run(shape, values, nulls);
+	result = persist_first_row(isnull);
+	SPI_finish();
+	return result;
+}
+
 /*
  * am.create(model, attrs jsonb) -> model: one INSERT ... RETURNING
  */
@@ -1136,43 +1179,34 @@ am_create(PG_FUNCTION_ARGS)
 {
 	Oid			rowtype = get_fn_expr_argtype(fcinfo->flinfo, 0);
 	Jsonb	   *attrs = PG_ARGISNULL(1) ? NULL : PG_GETARG_JSONB_P(1);
-	PersistShape *shape = NULL;
+	PersistShape *shape;
 	ShapeKey	key;
 	ShapeAttr  *given;
-	Datum		result;
-	bool		isnull;
+	volatile Datum result = (Datum) 0;
+	bool		isnull = true;
+	int			n;
 
+	/* malformed attrs: the errors of the built statement */
 	if (!OidIsValid(rowtype) || attrs == NULL ||
 		JB_ROOT_IS_SCALAR(attrs) || !JB_ROOT_IS_OBJECT(attrs))
 		result = create_built(fcinfo, NULL, &isnull);
 	else
 	{
-		int			n = shape_read(SHAPE_CREATE, rowtype, &attrs->root, &key,
-								   &given);
-
+		n = shape_read(SHAPE_CREATE, rowtype, &attrs->root, &key, &given);
 		shape = shape_lookup(&key);
 		if (shape == NULL)
 			result = create_built(fcinfo, &key, &isnull);
 		else
 		{
-			Datum	   *values = palloc(sizeof(Datum) * Max(shape->nparams, 1));
-			char	   *nulls = palloc(sizeof(char) * Max(shape->nparams, 1));
-			int			i;
-
-			Assert(n == shape->ncolumns && shape->first_column_param == 0);
-			if (SPI_connect() != SPI_OK_CONNECT)
-				elog(ERROR, "SPI_connect failed");
-			for (i = 0; i < n; i++)
+			PG_TRY();
 			{
-				bool		null;
-
-				values[i] = shape_value(&shape->columns[i], &given[i].value,
-										&null);
-				nulls[i] = null ? 'n' : ' ';
+				result = create_cached(shape, given, n, &isnull);
 			}
-			shape_run(shape, values, nulls);
-			result = persist_first_row(&isnull);
-			SPI_finish();
+			PG_FINALLY();
+			{
+				shape_release(shape);
+			}
+			PG_END_TRY();
 		}
 	}
 	/* a BEFORE trigger that skips the row returns no row */
@@ -1277,6 +1311,25 @@ shape_rows_param(PersistShape *shape, Jsonb *rows, Datum *param)
 	return true;
 }
 
+/* am.insert_all with a kept shape; false when a row does not fit it */
+static bool
+insert_all_cached(FunctionCallInfo fcinfo, PersistShape *shape, Jsonb *rows)
+{
+	Datum		param;
+
+	if (SPI_connect() != SPI_OK_CONNECT)
+		elog(ERROR, "SPI_connect failed");
+	if (!shape_rows_param(shape, rows, &param))
+	{
+		SPI_finish();
+		return false;
+	}
+	shape_run(shape, &param, " ");
+	persist_store_rows(fcinfo);
+	SPI_finish();
+	return true;
+}
+
 /*
  * am.insert_all(model, rows jsonb) -> SETOF model: one INSERT of all rows
  */
@@ -1289,7 +1342,7 @@ am_insert_all(PG_FUNCTION_ARGS)
 	PersistShape *shape;
 	ShapeKey	key;
 	ShapeAttr  *given;
-	Datum		param;
+	volatile bool done = false;
 
 	InitMaterializedSRF(fcinfo, 0);
 	if (OidIsValid(rowtype) && rows != NULL && JB_ROOT_IS_ARRAY(rows) &&
@@ -1309,17 +1362,18 @@ am_insert_all(PG_FUNCTION_ARGS)
 		insert_all_built(fcinfo, &key);
 		return (Datum) 0;
 	}
-	if (SPI_connect() != SPI_OK_CONNECT)
-		elog(ERROR, "SPI_connect failed");
-	if (!shape_rows_param(shape, rows, &param))
+	PG_TRY();
 	{
-		SPI_finish();
-		insert_all_built(fcinfo, NULL);
-		return (Datum) 0;
+		done = insert_all_cached(fcinfo, shape, rows);
 	}
-	shape_run(shape, &param, " ");
-	persist_store_rows(fcinfo);
-	SPI_finish();
+	PG_FINALLY();
+	{
+		shape_release(shape);
+	}
+	PG_END_TRY();
+	/* a row of other keys: nothing ran; raise the error as built */
+	if (!done)
+		insert_all_built(fcinfo, NULL);
 	return (Datum) 0;
 }
 
@@ -1359,39 +1413,20 @@ update_built(FunctionCallInfo fcinfo, ShapeKey *key)
 	return result;
 }
 
-/*
- * am.update(model, id, attrs jsonb) -> model; P0002 when missing.  Empty
- * attrs read the row and write nothing.
- */
-Datum
-am_update(PG_FUNCTION_ARGS)
+/* am.update with a kept shape: the given attributes are its columns */
+static Datum
+update_cached(FunctionCallInfo fcinfo, PersistShape *shape, ShapeAttr *given,
+			  int n)
 {
-	Oid			rowtype = get_fn_expr_argtype(fcinfo->flinfo, 0);
 	Oid			argtype = get_fn_expr_argtype(fcinfo->flinfo, 1);
-	Jsonb	   *attrs = PG_ARGISNULL(2) ? NULL : PG_GETARG_JSONB_P(2);
-	PersistShape *shape;
-	ShapeKey	key;
-	ShapeAttr  *given;
-	Datum	   *values;
-	char	   *nulls;
+	Datum	   *values = palloc(sizeof(Datum) * shape->nparams);
+	char	   *nulls = palloc(sizeof(char) * shape->nparams);
 	char	   *idstr = NULL;
 	Datum		result;
 	bool		isnull;
-	int			n;
 	int			i;
 
-	/* a null id or malformed attrs: the errors of the built statement */
-	if (!OidIsValid(rowtype) || PG_ARGISNULL(1) || attrs == NULL ||
-		JB_ROOT_IS_SCALAR(attrs) || !JB_ROOT_IS_OBJECT(attrs))
-		PG_RETURN_DATUM(update_built(fcinfo, NULL));
-	n = shape_read(SHAPE_UPDATE, rowtype, &attrs->root, &key, &given);
-	shape = shape_lookup(&key);
-	if (shape == NULL)
-		PG_RETURN_DATUM(update_built(fcinfo, &key));
-
 	Assert(n == shape->ncolumns && shape->first_column_param == 1);
-	values = palloc(sizeof(Datum) * shape->nparams);
-	nulls = palloc(sizeof(char) * shape->nparams);
 	if (SPI_connect() != SPI_OK_CONNECT)
 		elog(ERROR, "SPI_connect failed");
 	if (argtype == shape->keytype)
@@ -1415,6 +1450,7 @@ am_update(PG_FUNCTION_ARGS)
 	result = persist_first_row(&isnull);
 	if (isnull)
 	{
+		/* P0002, as the built statement raises it */
 		if (idstr == NULL)
 			idstr = arg_text(fcinfo, 1, argtype);
 		ereport(ERROR,
@@ -1424,6 +1460,41 @@ am_update(PG_FUNCTION_ARGS)
 						idstr)));
 	}
 	SPI_finish();
+	return result;
+}
+
+/*
+ * am.update(model, id, attrs jsonb) -> model; P0002 when missing.  Empty
+ * attrs read the row and write nothing.
+ */
+Datum
+am_update(PG_FUNCTION_ARGS)
+{
+	Oid			rowtype = get_fn_expr_argtype(fcinfo->flinfo, 0);
+	Jsonb	   *attrs = PG_ARGISNULL(2) ? NULL : PG_GETARG_JSONB_P(2);
+	PersistShape *shape;
+	ShapeKey	key;
+	ShapeAttr  *given;
+	volatile Datum result = (Datum) 0;
+	int			n;
+
+	/* a null id or malformed attrs: the errors of the built statement */
+	if (!OidIsValid(rowtype) || PG_ARGISNULL(1) || attrs == NULL ||
+		JB_ROOT_IS_SCALAR(attrs) || !JB_ROOT_IS_OBJECT(attrs))
+		PG_RETURN_DATUM(update_built(fcinfo, NULL));
+	n = shape_read(SHAPE_UPDATE, rowtype, &attrs->root, &key, &given);
+	shape = shape_lookup(&key);
+	if (shape == NULL)
+		PG_RETURN_DATUM(update_built(fcinfo, &key));
+	PG_TRY();
+	{
+		result = update_cached(fcinfo, shape, given, n);
+	}
+	PG_FINALLY();
+	{
+		shape_release(shape);
+	}
+	PG_END_TRY();
 	PG_RETURN_DATUM(result);
 }
 
