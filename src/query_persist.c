@@ -1283,8 +1283,10 @@ shape_rows_param(PersistShape *shape, Jsonb *rows, Datum *param)
 
 			if (tok != WJB_KEY)
 				continue;
+			if (ncols >= shape->ncolumns)
+				return false;
 			col = &shape->columns[ncols];
-			if (ncols >= shape->ncolumns || k.val.string.len != col->namelen ||
+			if (k.val.string.len != col->namelen ||
 				memcmp(k.val.string.val, col->name, col->namelen) != 0)
 				return false;
 			tok = JsonbIteratorNext(&rit, &given[ncols++], true);
