@@ -326,6 +326,67 @@ SELECT am.create(NULL::hp_orgs, '{"city": "Oslo"}');
 SELECT :'LAST_ERROR_SQLSTATE' AS sqlstate;
 
 --
+-- the statements kept per model and keys (am.create, am.update,
+-- am.insert_all) are dropped when the table changes
+--
+CREATE TABLE hp_shapes (id integer PRIMARY KEY, a text, b text, note text);
+SELECT * FROM am.create(NULL::hp_shapes, '{"id": 1, "a": "a1", "b": "b1"}');
+SELECT * FROM am.update(NULL::hp_shapes, 1, '{"note": "n1"}');
+SELECT * FROM am.insert_all(NULL::hp_shapes, '[{"id": 2, "a": "a2", "b": "b2"}]');
+-- a column dropped and added again moves to the end: same keys, new columns
+ALTER TABLE hp_shapes DROP COLUMN a;
+ALTER TABLE hp_shapes ADD COLUMN a text;
+SELECT * FROM am.create(NULL::hp_shapes, '{"id": 3, "a": "a3", "b": "b3"}');
+SELECT * FROM am.insert_all(NULL::hp_shapes, '[{"id": 4, "a": "a4", "b": "b4"}, {"id": 5, "a": "a5", "b": "b5"}]');
+-- a new type: its input function converts
+ALTER TABLE hp_shapes ALTER COLUMN note TYPE integer USING NULL;
+SELECT * FROM am.update(NULL::hp_shapes, 1, '{"note": "42"}');
+SELECT am.update(NULL::hp_shapes, 1, '{"note": "n2"}');
+SELECT :'LAST_ERROR_SQLSTATE' AS sqlstate;
+-- a renamed column is no longer a key; a renamed table is named in errors
+ALTER TABLE hp_shapes RENAME COLUMN b TO c;
+SELECT am.create(NULL::hp_shapes, '{"id": 6, "a": "a6", "b": "b6"}');
+SELECT :'LAST_ERROR_SQLSTATE' AS sqlstate;
+SELECT am.insert_all(NULL::hp_shapes, '[{"id": 6, "a": "a6", "b": "b6"}]');
+SELECT :'LAST_ERROR_SQLSTATE' AS sqlstate;
+ALTER TABLE hp_shapes RENAME TO hp_shapes2;
+SELECT am.update(NULL::hp_shapes2, 99, '{"note": "1"}');
+SELECT :'LAST_ERROR_SQLSTATE' AS sqlstate;
+-- without its primary key, am.update refuses the table
+ALTER TABLE hp_shapes2 DROP CONSTRAINT hp_shapes_pkey;
+SELECT am.update(NULL::hp_shapes2, 1, '{"note": "1"}');
+SELECT :'LAST_ERROR_SQLSTATE' AS sqlstate;
+-- rows of a known shape followed by a row of other keys, or of an unknown key
+SELECT count(*) AS inserted FROM am.insert_all(NULL::hp_shapes2, '[{"id": 7, "a": "a7"}, {"id": 8, "a": "a8"}]');
+SELECT am.insert_all(NULL::hp_shapes2, '[{"id": 9, "a": "a9"}, {"id": 10}]');
+SELECT :'LAST_ERROR_SQLSTATE' AS sqlstate;
+SELECT am.insert_all(NULL::hp_shapes2, '[{"id": 9, "a": "a9"}, {"id": 10, "x": "x"}]');
+SELECT :'LAST_ERROR_SQLSTATE' AS sqlstate;
+SELECT am.insert_all(NULL::hp_shapes2, '[{"id": 9, "a": "a9"}, 1]');
+SELECT :'LAST_ERROR_SQLSTATE' AS sqlstate;
+SELECT * FROM hp_shapes2 ORDER BY id;
+-- a trigger that changes the table's privileges (a relcache invalidation)
+-- and calls am.create with the same keys while the outer call runs
+CREATE TABLE hp_tree (id serial PRIMARY KEY, parent integer, name text);
+CREATE FUNCTION hp_tree_child() RETURNS trigger
+LANGUAGE plpgsql AS $$
+BEGIN
+	IF NEW.parent IS NULL THEN
+		GRANT SELECT ON hp_tree TO PUBLIC;
+		PERFORM am.create(NULL::hp_tree, jsonb_build_object('name', NEW.name || ' child', 'parent', NEW.id));
+	END IF;
+	RETURN NULL;
+END
+$$;
+CREATE TRIGGER hp_tree_child AFTER INSERT ON hp_tree FOR EACH ROW EXECUTE FUNCTION hp_tree_child();
+SELECT name FROM am.create(NULL::hp_tree, '{"name": "root 1", "parent": null}');
+SELECT name FROM am.create(NULL::hp_tree, '{"name": "root 2", "parent": null}');
+SELECT name FROM am.create(NULL::hp_tree, '{"name": "root 3", "parent": null}');
+SELECT id, parent, name FROM hp_tree ORDER BY id;
+DROP TABLE hp_shapes2, hp_tree;
+DROP FUNCTION hp_tree_child();
+
+--
 -- partitioned tables and updatable views are models too
 --
 CREATE TABLE hp_events (id integer, kind text, note text, PRIMARY KEY (id, kind)) PARTITION BY LIST (kind);

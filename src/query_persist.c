@@ -26,6 +26,10 @@
  * of the model's row type, unnested by the statement, so that any number
  * of rows shares one kept plan.
  *
+ * am.create, am.update and am.insert_all, the calls made most often, keep
+ * their statement per model and attribute keys (a "shape", below): a call
+ * of a known shape builds nothing and looks nothing up in the catalog.
+ *
  * IDENTIFICATION
  *	  src/query_persist.c
  *
@@ -37,13 +41,19 @@
 #include "access/stratnum.h"
 #include "catalog/pg_index.h"
 #include "catalog/pg_type.h"
+#include "common/hashfn.h"
 #include "funcapi.h"
+#include "lib/ilist.h"
 #include "miscadmin.h"
 #include "parser/parse_oper.h"
+#include "storage/lmgr.h"
 #include "utils/array.h"
 #include "utils/builtins.h"
 #include "utils/guc.h"
+#include "utils/hsearch.h"
+#include "utils/inval.h"
 #include "utils/lsyscache.h"
+#include "utils/memutils.h"
 #include "utils/rel.h"
 #include "utils/syscache.h"
 
@@ -167,6 +177,423 @@ persist_run_skipping(QueryBuilder *qb)
 							 true, 0, false);
 	processed = persist_run(qb);
 	AtEOXact_GUC(true, nestlevel);
+	return processed;
+}
+
+/*
+ * The statement cache of the single-row and bulk helpers by shape.
+ *
+ * am.create, am.update and am.insert_all run one statement whose text
+ * depends only on the model, the helper and the attribute keys given (the
+ * values are parameters).  A shape is kept per backend under that key, with
+ * what a call needs besides the values: the kept plan, and each key's
+ * column and the FmgrInfo of its type's input function.  A call whose shape
+ * is known so reads its keys (JSON object keys come in one canonical
+ * order), converts the values and runs the plan: no catalog lookup, no SQL
+ * text, no hash of it.  A miss, and every call whose arguments would raise
+ * an error before values are read, take the path that builds the statement,
+ * which checks the keys and keeps the shape.
+ *
+ * As the finders' cache does, a shape is made invalid by a relcache
+ * invalidation of its relation (ALTER TABLE, a new primary key or trigger,
+ * DROP), seen once the relation is locked, and rebuilt on its next use.  An
+ * invalidation can arrive while the shape's plan runs (a trigger may change
+ * the table, or call the helper again), so a replaced shape is freed only
+ * once no execution holds it.
+ */
+
+/* at most this many shapes are kept; more drops the unused ones */
+#define PERSIST_SHAPES_MAX 1000
+
+typedef enum PersistShapeKind
+{
+	SHAPE_CREATE = 'c',
+	SHAPE_UPDATE = 'u',
+	SHAPE_INSERT_ALL = 'i'
+} PersistShapeKind;
+
+/* the key of a shape: helper, model and attribute keys, in bytes */
+typedef struct ShapeKey
+{
+	char	   *data;
+	int			len;
+} ShapeKey;
+
+/* one attribute key of a call: its name and value */
+typedef struct ShapeAttr
+{
+	char	   *name;			/* not terminated */
+	int			namelen;
+	JsonbValue	value;
+} ShapeAttr;
+
+/* a column given by a key of the shape */
+typedef struct ShapeColumn
+{
+	AttrNumber	attnum;
+	char	   *name;			/* the key */
+	int			namelen;
+	Oid			type;
+	int32		typmod;
+	QueryTypeInput input;		/* of type, unless jsonb */
+} ShapeColumn;
+
+typedef struct PersistShape
+{
+	ShapeKey	key;
+	MemoryContext cxt;			/* holds the shape and all it points to */
+	Oid			relid;
+	char	   *relname;		/* for messages */
+	bool		valid;			/* false after a relcache invalidation */
+	int			refcount;		/* calls using the shape now */
+	dlist_node	dead_node;		/* in dead_shapes when unlinked */
+	SPIPlanPtr	plan;
+	int			nparams;
+	int			first_column_param; /* parameter index of columns[0] */
+	int			ncolumns;
+	ShapeColumn *columns;
+	/* by id (update) */
+	char	   *keycolumn;
+	Oid			keytype;
+	QueryTypeInput keyinput;
+	/* rows (insert_all): the model's row type and descriptor */
+	TupleDesc	desc;
+	Oid			rowtype;
+	int16		typlen;
+	bool		typbyval;
+	char		typalign;
+} PersistShape;
+
+typedef struct ShapeHashEntry
+{
+	ShapeKey	key;			/* points to shape->key's data */
+	PersistShape *shape;
+} ShapeHashEntry;
+
+static HTAB *shape_hash = NULL;
+static MemoryContext shape_cxt = NULL;
+static dlist_head dead_shapes = DLIST_STATIC_INIT(dead_shapes);
+
+static uint32
+shape_key_hash(const void *key, Size keysize)
+{
+	const ShapeKey *k = (const ShapeKey *) key;
+
+	return hash_bytes((const unsigned char *) k->data, k->len);
+}
+
+static int
+shape_key_match(const void *key1, const void *key2, Size keysize)
+{
+	const ShapeKey *a = (const ShapeKey *) key1;
+	const ShapeKey *b = (const ShapeKey *) key2;
+
+	if (a->len != b->len)
+		return 1;
+	return memcmp(a->data, b->data, a->len);
+}
+
+/* take a shape out of the hash table; it is freed when unused */
+static void
+shape_unlink(PersistShape *shape)
+{
+	bool		found;
+
+	hash_search(shape_hash, &shape->key, HASH_REMOVE, &found);
+	Assert(found);
+	dlist_push_tail(&dead_shapes, &shape->dead_node);
+}
+
+static void
+shape_relcache_callback(Datum arg, Oid relid)
+{
+	HASH_SEQ_STATUS status;
+	ShapeHashEntry *he;
+
+	hash_seq_init(&status, shape_hash);
+	while ((he = hash_seq_search(&status)) != NULL)
+		if (!OidIsValid(relid) || he->shape->relid == relid)
+			he->shape->valid = false;
+}
+
+/* free the unlinked shapes that no execution holds */
+static void
+shape_free_dead(void)
+{
+	dlist_mutable_iter iter;
+
+	dlist_foreach_modify(iter, &dead_shapes)
+	{
+		PersistShape *shape = dlist_container(PersistShape, dead_node, iter.cur);
+
+		if (shape->refcount > 0)
+			continue;
+		dlist_delete(&shape->dead_node);
+		if (shape->plan)
+			SPI_freeplan(shape->plan);
+		MemoryContextDelete(shape->cxt);
+	}
+}
+
+static void
+shape_cache_init(void)
+{
+	HASHCTL		ctl;
+
+	shape_cxt = AllocSetContextCreate(TopMemoryContext,
+									  "activemodel persistence statements",
+									  ALLOCSET_SMALL_SIZES);
+	ctl.keysize = sizeof(ShapeKey);
+	ctl.entrysize = sizeof(ShapeHashEntry);
+	ctl.hash = shape_key_hash;
+	ctl.match = shape_key_match;
+	ctl.hcxt = shape_cxt;
+	shape_hash = hash_create("activemodel persistence statements", 64, &ctl,
+							 HASH_ELEM | HASH_FUNCTION | HASH_COMPARE |
+							 HASH_CONTEXT);
+	CacheRegisterRelcacheCallback(shape_relcache_callback, (Datum) 0);
+}
+
+/*
+ * The keys and values of an attributes object (not checked against the
+ * model), and the key of the shape: kind, model and the keys, each with its
+ * length.  Returns the number of attributes.
+ */
+static int
+shape_read(PersistShapeKind kind, Oid rowtype, JsonbContainer *obj,
+		   ShapeKey *key, ShapeAttr **attrs)
+{
+	StringInfoData buf;
+	JsonbIterator *it;
+	JsonbValue	k;
+	JsonbValue	v;
+	JsonbIteratorToken tok;
+	char		c = (char) kind;
+	int			n = 0;
+
+	Assert(JsonContainerIsObject(obj));
+	*attrs = palloc(sizeof(ShapeAttr) * Max(JsonContainerSize(obj), 1));
+	initStringInfo(&buf);
+	appendBinaryStringInfo(&buf, &c, 1);
+	appendBinaryStringInfo(&buf, (char *) &rowtype, sizeof(Oid));
+	it = JsonbIteratorInit(obj);
+	while ((tok = JsonbIteratorNext(&it, &k, true)) != WJB_DONE)
+	{
+		ShapeAttr  *a;
+
+		if (tok != WJB_KEY)
+			continue;
+		tok = JsonbIteratorNext(&it, &v, true);
+		Assert(tok == WJB_VALUE);
+		a = &(*attrs)[n++];
+		a->name = k.val.string.val;
+		a->namelen = k.val.string.len;
+		a->value = v;
+		appendBinaryStringInfo(&buf, (char *) &a->namelen, sizeof(int));
+		appendBinaryStringInfo(&buf, a->name, a->namelen);
+	}
+	key->data = buf.data;
+	key->len = buf.len;
+	return n;
+}
+
+/*
+ * The valid shape of key, held for the call (shape_release), or NULL.  Its
+ * relation is locked first (as the statement would lock it), so that
+ * invalidations are seen; an invalid shape is unlinked.
+ */
+static PersistShape *
+shape_lookup(ShapeKey *key)
+{
+	ShapeHashEntry *he;
+	PersistShape *shape;
+
+	if (shape_hash == NULL)
+		shape_cache_init();
+	if (!dlist_is_empty(&dead_shapes))
+		shape_free_dead();
+	he = hash_search(shape_hash, key, HASH_FIND, NULL);
+	if (he == NULL)
+		return NULL;
+	shape = he->shape;
+	if (shape->valid)
+		LockRelationOid(shape->relid, AccessShareLock);
+	if (!shape->valid)
+	{
+		shape_unlink(shape);
+		shape_free_dead();
+		return NULL;
+	}
+	shape->refcount++;
+	return shape;
+}
+
+/* the end of a call that held the shape, also on error */
+static void
+shape_release(PersistShape *shape)
+{
+	Assert(shape->refcount > 0);
+	shape->refcount--;
+}
+
+/* a shape being built for key: the builder's statement and model */
+typedef struct ShapeBuild
+{
+	ShapeKey   *key;
+	PersistAttrs *columns;		/* the attributes in key order */
+	QueryOperand *pk;			/* by id: the key column */
+	bool		rows;			/* the columns of rows (insert_all) */
+	int			first_column_param;
+} ShapeBuild;
+
+/*
+ * Keep the shape of the builder's statement (SQL text and parameter types
+ * complete), with its kept plan.
+ */
+static PersistShape *
+shape_create(QueryBuilder *qb, ShapeBuild *sb)
+{
+	MemoryContext cxt;
+	MemoryContext oldcxt;
+	PersistShape *shape;
+	ShapeHashEntry *he;
+	TupleDesc	desc = RelationGetDescr(qb->rel);
+	SPIPlanPtr	plan;
+	bool		found;
+	int			i;
+
+	if (hash_get_num_entries(shape_hash) >= PERSIST_SHAPES_MAX)
+	{
+		HASH_SEQ_STATUS status;
+		ShapeHashEntry *old;
+
+		hash_seq_init(&status, shape_hash);
+		while ((old = hash_seq_search(&status)) != NULL)
+			shape_unlink(old->shape);
+		shape_free_dead();
+	}
+
+	/* in the caller's context until complete, so that an error frees it */
+	cxt = AllocSetContextCreate(CurrentMemoryContext,
+								"activemodel persistence statement",
+								ALLOCSET_SMALL_SIZES);
+	oldcxt = MemoryContextSwitchTo(cxt);
+	shape = palloc0(sizeof(PersistShape));
+	shape->cxt = cxt;
+	shape->key.data = palloc(sb->key->len);
+	memcpy(shape->key.data, sb->key->data, sb->key->len);
+	shape->key.len = sb->key->len;
+	shape->relid = RelationGetRelid(qb->rel);
+	shape->relname = pstrdup(RelationGetRelationName(qb->rel));
+	shape->nparams = qb->nparams;
+	shape->first_column_param = sb->first_column_param;
+	shape->ncolumns = sb->columns->n;
+	shape->columns = palloc0(sizeof(ShapeColumn) * Max(shape->ncolumns, 1));
+	for (i = 0; i < shape->ncolumns; i++)
+	{
+		PersistAttr *a = &sb->columns->attrs[i];
+		ShapeColumn *col = &shape->columns[i];
+		Form_pg_attribute att = TupleDescAttr(desc, a->attnum - 1);
+
+		col->attnum = a->attnum;
+		col->name = pstrdup(a->name);
+		col->namelen = strlen(a->name);
+		col->type = att->atttypid;
+		col->typmod = att->atttypmod;
+		if (col->type != JSONBOID)
+			query_type_input_init(&col->input, col->type, col->typmod, cxt);
+	}
+	if (sb->pk)
+	{
+		shape->keycolumn = pstrdup(sb->pk->column);
+		shape->keytype = sb->pk->type;
+		query_type_input_init(&shape->keyinput, sb->pk->type, sb->pk->typmod,
+							  cxt);
+	}
+	if (sb->rows)
+	{
+		shape->desc = CreateTupleDescCopy(desc);
+		shape->rowtype = qb->rowtype;
+		get_typlenbyvalalign(qb->rowtype, &shape->typlen, &shape->typbyval,
+							 &shape->typalign);
+	}
+	MemoryContextSwitchTo(oldcxt);
+
+	plan = SPI_prepare_cursor(qb->sql.data, qb->nparams, qb->paramtypes,
+							  CURSOR_OPT_PARALLEL_OK);
+	if (plan == NULL)
+		elog(ERROR, "SPI_prepare failed for \"%s\": %s",
+			 qb->sql.data, SPI_result_code_string(SPI_result));
+	if (SPI_keepplan(plan) != 0)
+		elog(ERROR, "SPI_keepplan failed");
+	shape->plan = plan;
+	MemoryContextSetParent(cxt, shape_cxt);
+	shape->valid = true;
+	/* a call made while this one converted values may have kept one */
+	he = hash_search(shape_hash, &shape->key, HASH_FIND, NULL);
+	if (he != NULL)
+		shape_unlink(he->shape);
+	he = hash_search(shape_hash, &shape->key, HASH_ENTER, &found);
+	Assert(!found);
+	he->key = shape->key;
+	he->shape = shape;
+	return shape;
+}
+
+/*
+ * Run the shape's plan with these parameters; returns the number of rows.
+ * The caller holds the shape (refcount) from its lookup to the end of the
+ * call, errors included: converting a value can run user code (a domain's
+ * check), which may call a helper that replaces the shape.
+ */
+static uint64
+shape_run(PersistShape *shape, Datum *values, char *nulls)
+{
+	int			rc;
+
+	Assert(shape->refcount > 0);
+	rc = SPI_execute_plan(shape->plan, values, nulls, false, 0);
+	if (rc < 0)
+		elog(ERROR, "SPI_execute_plan failed: %s", SPI_result_code_string(rc));
+	return SPI_processed;
+}
+
+/* the value of an attribute for its column, as attr_datum converts it */
+static Datum
+shape_value(ShapeColumn *col, JsonbValue *v, bool *isnull)
+{
+	*isnull = (v->type == jbvNull);
+	if (*isnull)
+		return (Datum) 0;
+	if (col->type == JSONBOID || v->type == jbvBinary)
+		return query_json_value(NULL, v, col->type, col->typmod, col->name);
+	return query_type_input_call(&col->input, query_json_scalar_text(v),
+								 col->name);
+}
+
+/*
+ * Run the builder's statement: through the shape kept for sb->key when one
+ * is given (then kept for the next calls), else through the plan cache.
+ */
+static uint64
+persist_run_shape(QueryBuilder *qb, ShapeBuild *sb)
+{
+	PersistShape *shape;
+	uint64		processed = 0;
+
+	if (sb == NULL || sb->key == NULL)
+		return persist_run(qb);
+	shape = shape_create(qb, sb);
+	shape->refcount++;
+	PG_TRY();
+	{
+		processed = shape_run(shape, qb->values, qb->nulls);
+	}
+	PG_FINALLY();
+	{
+		shape->refcount--;
+	}
+	PG_END_TRY();
 	return processed;
 }
 
@@ -374,6 +801,8 @@ arg_text(FunctionCallInfo fcinfo, int argno, Oid argtype)
 
 	if (argtype == UNKNOWNOID || argtype == CSTRINGOID)
 		return pstrdup(DatumGetCString(d));
+	if (argtype == TEXTOID)
+		return TextDatumGetCString(d);
 	getTypeOutputInfo(argtype, &output, &isvarlena);
 	return OidOutputFunctionCall(output, d);
 }
@@ -696,27 +1125,211 @@ append_on_conflict(QueryBuilder *qb, FunctionCallInfo fcinfo, int argno,
 }
 
 /*
- * am.create(model, attrs jsonb) -> model: one INSERT ... RETURNING
+ * am.create by building the statement (a miss of the shape cache, or
+ * arguments that raise an error); the shape is kept under key if given.
  */
-Datum
-am_create(PG_FUNCTION_ARGS)
+static Datum
+create_built(FunctionCallInfo fcinfo, ShapeKey *key, bool *isnull)
 {
 	QueryBuilder qb;
 	PersistAttrs attrs;
+	ShapeBuild	sb = {key, &attrs, NULL, false, 0};
 	Datum		result;
-	bool		isnull;
 
 	persist_begin(&qb, fcinfo);
 	attrs_arg(&qb, fcinfo, 1, "attrs", &attrs);
 	append_insert_values(&qb, &attrs);
 	append_returning(&qb);
-	persist_run(&qb);
-	result = persist_first_row(&isnull);
+	persist_run_shape(&qb, &sb);
+	result = persist_first_row(isnull);
 	persist_end(&qb);
+	return result;
+}
+
+/* am.create with a kept shape: the given attributes are its columns */
+static Datum
+create_cached(PersistShape *shape, ShapeAttr *given, int n, bool *isnull)
+{
+	Datum	   *values = palloc(sizeof(Datum) * Max(shape->nparams, 1));
+	char	   *nulls = palloc(sizeof(char) * Max(shape->nparams, 1));
+	Datum		result;
+	int			i;
+
+	Assert(n == shape->ncolumns && shape->first_column_param == 0);
+	if (SPI_connect() != SPI_OK_CONNECT)
+		elog(ERROR, "SPI_connect failed");
+	for (i = 0; i < n; i++)
+	{
+		bool		null;
+
+		values[i] = shape_value(&shape->columns[i], &given[i].value, &null);
+		nulls[i] = null ? 'n' : ' ';
+	}
+	shape_run(shape, values, nulls);
+	result = persist_first_row(isnull);
+	SPI_finish();
+	return result;
+}
+
+/*
+ * am.create(model, attrs jsonb) -> model: one INSERT ... RETURNING
+ */
+Datum
+am_create(PG_FUNCTION_ARGS)
+{
+	Oid			rowtype = get_fn_expr_argtype(fcinfo->flinfo, 0);
+	Jsonb	   *attrs = PG_ARGISNULL(1) ? NULL : PG_GETARG_JSONB_P(1);
+	PersistShape *shape;
+	ShapeKey	key;
+	ShapeAttr  *given;
+	volatile Datum result = (Datum) 0;
+	bool		isnull = true;
+	int			n;
+
+	/* malformed attrs: the errors of the built statement */
+	if (!OidIsValid(rowtype) || attrs == NULL ||
+		JB_ROOT_IS_SCALAR(attrs) || !JB_ROOT_IS_OBJECT(attrs))
+		result = create_built(fcinfo, NULL, &isnull);
+	else
+	{
+		n = shape_read(SHAPE_CREATE, rowtype, &attrs->root, &key, &given);
+		shape = shape_lookup(&key);
+		if (shape == NULL)
+			result = create_built(fcinfo, &key, &isnull);
+		else
+		{
+			PG_TRY();
+			{
+				result = create_cached(shape, given, n, &isnull);
+			}
+			PG_FINALLY();
+			{
+				shape_release(shape);
+			}
+			PG_END_TRY();
+		}
+	}
 	/* a BEFORE trigger that skips the row returns no row */
 	if (isnull)
 		PG_RETURN_NULL();
 	PG_RETURN_DATUM(result);
+}
+
+/*
+ * am.insert_all by building the statement (see create_built)
+ */
+static void
+insert_all_built(FunctionCallInfo fcinfo, ShapeKey *key)
+{
+	QueryBuilder qb;
+	PersistAttrs columns;
+	ShapeBuild	sb = {key, &columns, NULL, true, 0};
+	int			nrows;
+	int			param;
+
+	persist_begin(&qb, fcinfo);
+	param = rows_param(&qb, fcinfo, 1, &columns, &nrows);
+	if (nrows > 0)
+	{
+		append_insert_rows(&qb, &columns, param);
+		append_returning(&qb);
+		persist_run_shape(&qb, &sb);
+		persist_store_rows(fcinfo);
+	}
+	persist_end(&qb);
+}
+
+/*
+ * The rows of insert_all as the array parameter of a kept shape; false
+ * when a row is no object or has other keys than the shape (then nothing
+ * was run, and the statement is built, to raise the error).
+ */
+static bool
+shape_rows_param(PersistShape *shape, Jsonb *rows, Datum *param)
+{
+	TupleDesc	desc = shape->desc;
+	JsonbIterator *it;
+	JsonbValue	elem;
+	JsonbIteratorToken tok;
+	Datum	   *elems;
+	Datum	   *values;
+	bool	   *nulls;
+	JsonbValue *given;
+	int			n = 0;
+
+	elems = palloc(sizeof(Datum) * Max(JB_ROOT_COUNT(rows), 1));
+	values = palloc(sizeof(Datum) * desc->natts);
+	nulls = palloc(sizeof(bool) * desc->natts);
+	given = palloc(sizeof(JsonbValue) * Max(shape->ncolumns, 1));
+	it = JsonbIteratorInit(&rows->root);
+	while ((tok = JsonbIteratorNext(&it, &elem, true)) != WJB_DONE)
+	{
+		JsonbIterator *rit;
+		JsonbValue	k;
+		HeapTuple	tuple;
+		int			ncols = 0;
+		int			i;
+
+		if (tok != WJB_ELEM)
+			continue;
+		CHECK_FOR_INTERRUPTS();
+		if (elem.type != jbvBinary || !JsonContainerIsObject(elem.val.binary.data) ||
+			JsonContainerSize(elem.val.binary.data) != (uint32) shape->ncolumns)
+			return false;
+		rit = JsonbIteratorInit(elem.val.binary.data);
+		while ((tok = JsonbIteratorNext(&rit, &k, true)) != WJB_DONE)
+		{
+			ShapeColumn *col;
+
+			if (tok != WJB_KEY)
+				continue;
+			if (ncols >= shape->ncolumns)
+				return false;
+			col = &shape->columns[ncols];
+			if (k.val.string.len != col->namelen ||
+				memcmp(k.val.string.val, col->name, col->namelen) != 0)
+				return false;
+			tok = JsonbIteratorNext(&rit, &given[ncols++], true);
+			Assert(tok == WJB_VALUE);
+		}
+		if (ncols != shape->ncolumns)
+			return false;
+		for (i = 0; i < desc->natts; i++)
+			nulls[i] = true;
+		for (i = 0; i < ncols; i++)
+		{
+			AttrNumber	attnum = shape->columns[i].attnum;
+
+			values[attnum - 1] = shape_value(&shape->columns[i], &given[i],
+											 &nulls[attnum - 1]);
+		}
+		tuple = heap_form_tuple(desc, values, nulls);
+		elems[n++] = heap_copy_tuple_as_datum(tuple, desc);
+		heap_freetuple(tuple);
+	}
+	*param = PointerGetDatum(construct_array(elems, n, shape->rowtype,
+											 shape->typlen, shape->typbyval,
+											 shape->typalign));
+	return true;
+}
+
+/* am.insert_all with a kept shape; false when a row does not fit it */
+static bool
+insert_all_cached(FunctionCallInfo fcinfo, PersistShape *shape, Jsonb *rows)
+{
+	Datum		param;
+
+	if (SPI_connect() != SPI_OK_CONNECT)
+		elog(ERROR, "SPI_connect failed");
+	if (!shape_rows_param(shape, rows, &param))
+	{
+		SPI_finish();
+		return false;
+	}
+	shape_run(shape, &param, " ");
+	persist_store_rows(fcinfo);
+	SPI_finish();
+	return true;
 }
 
 /*
@@ -725,34 +1338,56 @@ am_create(PG_FUNCTION_ARGS)
 Datum
 am_insert_all(PG_FUNCTION_ARGS)
 {
-	QueryBuilder qb;
-	PersistAttrs columns;
-	int			nrows;
-	int			param;
+	Oid			rowtype = get_fn_expr_argtype(fcinfo->flinfo, 0);
+	Jsonb	   *rows = PG_ARGISNULL(1) ? NULL : PG_GETARG_JSONB_P(1);
+	JsonbValue *first = NULL;
+	PersistShape *shape;
+	ShapeKey	key;
+	ShapeAttr  *given;
+	volatile bool done = false;
 
 	InitMaterializedSRF(fcinfo, 0);
-	persist_begin(&qb, fcinfo);
-	param = rows_param(&qb, fcinfo, 1, &columns, &nrows);
-	if (nrows > 0)
+	if (OidIsValid(rowtype) && rows != NULL && JB_ROOT_IS_ARRAY(rows) &&
+		!JB_ROOT_IS_SCALAR(rows) && JB_ROOT_COUNT(rows) > 0)
+		first = getIthJsonbValueFromContainer(&rows->root, 0);
+	if (first == NULL || first->type != jbvBinary ||
+		!JsonContainerIsObject(first->val.binary.data))
 	{
-		append_insert_rows(&qb, &columns, param);
-		append_returning(&qb);
-		persist_run(&qb);
-		persist_store_rows(fcinfo);
+		insert_all_built(fcinfo, NULL);
+		return (Datum) 0;
 	}
-	persist_end(&qb);
+	(void) shape_read(SHAPE_INSERT_ALL, rowtype, first->val.binary.data,
+					  &key, &given);
+	shape = shape_lookup(&key);
+	if (shape == NULL)
+	{
+		insert_all_built(fcinfo, &key);
+		return (Datum) 0;
+	}
+	PG_TRY();
+	{
+		done = insert_all_cached(fcinfo, shape, rows);
+	}
+	PG_FINALLY();
+	{
+		shape_release(shape);
+	}
+	PG_END_TRY();
+	/* a row of other keys: nothing ran; raise the error as built */
+	if (!done)
+		insert_all_built(fcinfo, NULL);
 	return (Datum) 0;
 }
 
 /*
- * am.update(model, id, attrs jsonb) -> model; P0002 when missing.  Empty
- * attrs read the row and write nothing.
+ * am.update by building the statement (see create_built)
  */
-Datum
-am_update(PG_FUNCTION_ARGS)
+static Datum
+update_built(FunctionCallInfo fcinfo, ShapeKey *key)
 {
 	PersistStatement st;
 	PersistAttrs attrs;
+	ShapeBuild	sb = {key, &attrs, &st.key, false, 1};
 	StringInfoData set;
 	Datum		result;
 	int			id;
@@ -774,9 +1409,94 @@ am_update(PG_FUNCTION_ARGS)
 	query_append_model_scope(&st.qb);
 	if (attrs.n > 0)
 		append_returning(&st.qb);
-	persist_run(&st.qb);
+	persist_run_shape(&st.qb, &sb);
 	result = returned_row_or_not_found(&st, fcinfo);
 	persist_end(&st.qb);
+	return result;
+}
+
+/* am.update with a kept shape: the given attributes are its columns */
+static Datum
+update_cached(FunctionCallInfo fcinfo, PersistShape *shape, ShapeAttr *given,
+			  int n)
+{
+	Oid			argtype = get_fn_expr_argtype(fcinfo->flinfo, 1);
+	Datum	   *values = palloc(sizeof(Datum) * shape->nparams);
+	char	   *nulls = palloc(sizeof(char) * shape->nparams);
+	char	   *idstr = NULL;
+	Datum		result;
+	bool		isnull;
+	int			i;
+
+	Assert(n == shape->ncolumns && shape->first_column_param == 1);
+	if (SPI_connect() != SPI_OK_CONNECT)
+		elog(ERROR, "SPI_connect failed");
+	if (argtype == shape->keytype)
+		values[0] = PG_GETARG_DATUM(1);
+	else
+	{
+		idstr = arg_text(fcinfo, 1, argtype);
+		values[0] = query_type_input_call(&shape->keyinput, pstrdup(idstr),
+										  "id");
+	}
+	nulls[0] = ' ';
+	for (i = 0; i < n; i++)
+	{
+		bool		null;
+
+		values[i + 1] = shape_value(&shape->columns[i], &given[i].value,
+									&null);
+		nulls[i + 1] = null ? 'n' : ' ';
+	}
+	shape_run(shape, values, nulls);
+	result = persist_first_row(&isnull);
+	if (isnull)
+	{
+		/* P0002, as the built statement raises it */
+		if (idstr == NULL)
+			idstr = arg_text(fcinfo, 1, argtype);
+		ereport(ERROR,
+				(errcode(ERRCODE_NO_DATA_FOUND),
+				 errmsg("could not find \"%s\" with %s = %s",
+						shape->relname, quote_identifier(shape->keycolumn),
+						idstr)));
+	}
+	SPI_finish();
+	return result;
+}
+
+/*
+ * am.update(model, id, attrs jsonb) -> model; P0002 when missing.  Empty
+ * attrs read the row and write nothing.
+ */
+Datum
+am_update(PG_FUNCTION_ARGS)
+{
+	Oid			rowtype = get_fn_expr_argtype(fcinfo->flinfo, 0);
+	Jsonb	   *attrs = PG_ARGISNULL(2) ? NULL : PG_GETARG_JSONB_P(2);
+	PersistShape *shape;
+	ShapeKey	key;
+	ShapeAttr  *given;
+	volatile Datum result = (Datum) 0;
+	int			n;
+
+	/* a null id or malformed attrs: the errors of the built statement */
+	if (!OidIsValid(rowtype) || PG_ARGISNULL(1) || attrs == NULL ||
+		JB_ROOT_IS_SCALAR(attrs) || !JB_ROOT_IS_OBJECT(attrs))
+		PG_RETURN_DATUM(update_built(fcinfo, NULL));
+	n = shape_read(SHAPE_UPDATE, rowtype, &attrs->root, &key, &given);
+	shape = shape_lookup(&key);
+	if (shape == NULL)
+		PG_RETURN_DATUM(update_built(fcinfo, &key));
+	PG_TRY();
+	{
+		result = update_cached(fcinfo, shape, given, n);
+	}
+	PG_FINALLY();
+	{
+		shape_release(shape);
+	}
+	PG_END_TRY();
 	PG_RETURN_DATUM(result);
 }
 
