@@ -187,6 +187,7 @@ extern char *query_json_scalar_text(JsonbValue *v);
 
 /* query_finders.c */
 extern char *query_order_by_sql(QueryBuilder *qb, const char *order_by);
+extern char *query_id_text(FunctionCallInfo fcinfo, int argno, Oid argtype);
 
 /* query_plan_cache.c */
 extern SPIPlanPtr query_plan_acquire(QueryBuilder *qb, void **handle);

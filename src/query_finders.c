@@ -550,10 +550,11 @@ find_entry(FunctionCallInfo fcinfo, Oid rowtype)
 }
 
 /*
- * Text form of the "any" id argument, for messages and for conversion.
+ * Text form of an "any" id argument, for messages and for conversion (the
+ * finders and the persistence helpers).
  */
-static char *
-id_text(FunctionCallInfo fcinfo, int argno, Oid argtype)
+char *
+query_id_text(FunctionCallInfo fcinfo, int argno, Oid argtype)
 {
 	Datum		d = PG_GETARG_DATUM(argno);
 	Oid			output;
@@ -594,7 +595,7 @@ am_find(PG_FUNCTION_ARGS)
 		value = PG_GETARG_DATUM(1);
 	else
 	{
-		idstr = id_text(fcinfo, 1, argtype);
+		idstr = query_id_text(fcinfo, 1, argtype);
 		value = query_type_input_call(&entry->input, pstrdup(idstr), "id");
 	}
 
@@ -614,7 +615,7 @@ am_find(PG_FUNCTION_ARGS)
 	if (isnull)
 	{
 		if (idstr == NULL)
-			idstr = id_text(fcinfo, 1, argtype);
+			idstr = query_id_text(fcinfo, 1, argtype);
 		ereport(ERROR,
 				(errcode(ERRCODE_NO_DATA_FOUND),
 				 errmsg("could not find \"%s\" with %s = %s",

@@ -791,22 +791,6 @@ require_single_key(QueryBuilder *qb, const char *what, QueryOperand *key)
 	query_column_operand(qb, attnums[0], key);
 }
 
-/* text of an "any" argument, for messages and conversion (as am.find) */
-static char *
-arg_text(FunctionCallInfo fcinfo, int argno, Oid argtype)
-{
-	Datum		d = PG_GETARG_DATUM(argno);
-	Oid			output;
-	bool		isvarlena;
-
-	if (argtype == UNKNOWNOID || argtype == CSTRINGOID)
-		return pstrdup(DatumGetCString(d));
-	if (argtype == TEXTOID)
-		return TextDatumGetCString(d);
-	getTypeOutputInfo(argtype, &output, &isvarlena);
-	return OidOutputFunctionCall(output, d);
-}
-
 /*
  * Start a statement by id: open the model, find its single-column primary
  * key and convert the id argument (of the key's type, text, an integer, or
@@ -831,7 +815,7 @@ begin_by_id(PersistStatement *st, FunctionCallInfo fcinfo, const char *what)
 		value = PG_GETARG_DATUM(1);
 	else
 	{
-		st->idstr = arg_text(fcinfo, 1, argtype);
+		st->idstr = query_id_text(fcinfo, 1, argtype);
 		value = query_text_value(&st->qb, st->idstr, st->key.type,
 								 st->key.typmod, "id");
 	}
@@ -853,7 +837,7 @@ static void
 report_not_found(PersistStatement *st, FunctionCallInfo fcinfo)
 {
 	if (st->idstr == NULL)
-		st->idstr = arg_text(fcinfo, 1, get_fn_expr_argtype(fcinfo->flinfo, 1));
+		st->idstr = query_id_text(fcinfo, 1, get_fn_expr_argtype(fcinfo->flinfo, 1));
 	ereport(ERROR,
 			(errcode(ERRCODE_NO_DATA_FOUND),
 			 errmsg("could not find \"%s\" with %s = %s",
@@ -1435,7 +1419,7 @@ update_cached(FunctionCallInfo fcinfo, PersistShape *shape, ShapeAttr *given,
 		values[0] = PG_GETARG_DATUM(1);
 	else
 	{
-		idstr = arg_text(fcinfo, 1, argtype);
+		idstr = query_id_text(fcinfo, 1, argtype);
 		values[0] = query_type_input_call(&shape->keyinput, pstrdup(idstr),
 										  "id");
 	}
@@ -1454,7 +1438,7 @@ update_cached(FunctionCallInfo fcinfo, PersistShape *shape, ShapeAttr *given,
 	{
 		/* P0002, as the built statement raises it */
 		if (idstr == NULL)
-			idstr = arg_text(fcinfo, 1, argtype);
+			idstr = query_id_text(fcinfo, 1, argtype);
 		ereport(ERROR,
 				(errcode(ERRCODE_NO_DATA_FOUND),
 				 errmsg("could not find \"%s\" with %s = %s",
