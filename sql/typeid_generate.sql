@@ -77,3 +77,16 @@ FROM (SELECT ((get_byte(uuid_send(u), 6) & 15) << 8) | get_byte(uuid_send(u), 7)
 			 extract(microseconds FROM before)::bigint % 1000 AS us
 	  FROM (SELECT clock_timestamp() AS before, uuid_generate_v7() AS u, pg_sleep(0.0001 + n * 0.00001)
 			FROM generate_series(1, 40) n) s) s;
+
+-- consecutive IDs take fresh random bytes: the low 6 random bits of byte 8
+-- of one UUID equal those of byte 15 of the one before only by chance (1 in
+-- 64), not always as they would if the buffer were read with an overlap
+WITH g AS (
+	SELECT n, uuid_send(uuid_generate_v7()) AS b FROM generate_series(1, 2000) AS n
+), p AS (
+	SELECT get_byte(b, 8) & 63 AS first_random,
+		   lag(get_byte(b, 15) & 63) OVER (ORDER BY n) AS previous_last
+	FROM g
+)
+SELECT count(*) FILTER (WHERE first_random = previous_last) < 200 AS random_bytes_not_shared
+FROM p;
