@@ -11,6 +11,8 @@ SELECT typeid_from_uuid('user', '01890a5d-ac96-774b-bcce-b302099a8057'),
 	   typeid_from_uuid('', '01890a5d-ac96-774b-bcce-b302099a8057'),
 	   typeid_from_uuid('a_b', '00000000-0000-0000-0000-000000000000');
 SELECT typeid_from_uuid('User', gen_random_uuid());
+-- refused when made, not only when printed
+SELECT typeid_prefix(typeid_from_uuid('User', gen_random_uuid()));
 SELECT :'LAST_ERROR_SQLSTATE' AS sqlstate;
 SELECT typeid_from_uuid('user_', gen_random_uuid());
 SELECT :'LAST_ERROR_SQLSTATE' AS sqlstate;
@@ -54,6 +56,9 @@ SELECT uuid_v7_timestamp('01890a5d-ac96-674b-bcce-b302099a8057') AS v6,
 SELECT typeid_min_at('user', '2023-06-29 13:31:28.662+00'),
 	   typeid_uuid(typeid_min_at('user', '2023-06-29 13:31:28.662999+00')),
 	   typeid_timestamp(typeid_min_at('user', '2023-06-29 13:31:28.662999+00')) AT TIME ZONE 'UTC' AS ts;
+-- before 2000 (PostgreSQL's epoch) a sub-millisecond part rounds down too
+SELECT typeid_timestamp(typeid_min_at('', '1999-12-31 23:59:59.9995+00')) AT TIME ZONE 'UTC' AS ms_before_2000,
+	   typeid_timestamp(typeid_min_at('', '2000-01-01 00:00:00.0005+00')) AT TIME ZONE 'UTC' AS ms_after_2000;
 SELECT typeid_min_at('', '1970-01-01 00:00:00+00') AS first_ms,
 	   typeid_min_at('', '10889-08-02 05:31:50.655+00') AS last_ms;
 SELECT typeid_min_at('', '1969-12-31 23:59:59.999+00');
