@@ -328,6 +328,15 @@ INSERT INTO ts_misuse (id) VALUES (2);
 SELECT :'LAST_ERROR_SQLSTATE' AS sqlstate;
 DROP TRIGGER ts_misuse_t ON ts_misuse;
 
+-- a date column is not a timestamp column (it would lose the time)
+ALTER TABLE ts_misuse ADD COLUMN on_day date;
+CREATE TRIGGER ts_misuse_t BEFORE INSERT OR UPDATE ON ts_misuse
+	FOR EACH ROW EXECUTE FUNCTION am.timestamps('created_at', 'on_day');
+INSERT INTO ts_misuse (id) VALUES (2);
+SELECT :'LAST_ERROR_SQLSTATE' AS sqlstate;
+DROP TRIGGER ts_misuse_t ON ts_misuse;
+ALTER TABLE ts_misuse DROP COLUMN on_day;
+
 CREATE TRIGGER ts_misuse_t BEFORE INSERT OR UPDATE ON ts_misuse
 	FOR EACH ROW EXECUTE FUNCTION am.timestamps('created_at', 'modified_at');
 UPDATE ts_misuse SET id = 2;
