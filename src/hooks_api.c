@@ -54,8 +54,8 @@ hooks_check_table(Oid relid, bool adding)
 	const char *caller = adding ? "am.add_hook" : "am.remove_hook";
 	char	   *relname;
 
-	/* exists, is a table, is the caller's; then locked with its partitions */
-	am_check_owned_table(relid, caller, false);
+	/* exists, is a table, is the caller's, locked with its partitions */
+	am_check_owned_table(relid, caller, true);
 	relname = get_rel_name(relid);
 	if (adding && get_rel_persistence(relid) == RELPERSISTENCE_TEMP)
 		ereport(ERROR,
@@ -69,7 +69,6 @@ hooks_check_table(Oid relid, bool adding)
 				 errdetail("The hooks of a partitioned table run for the rows of all its partitions."),
 				 errhint("Add the hook to the partitioned table %s.",
 						 get_rel_name(get_partition_parent(relid, true)))));
-	am_check_owned_table(relid, caller, true);
 	return relname;
 }
 
