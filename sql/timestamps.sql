@@ -171,6 +171,13 @@ UPDATE ts_posts SET title = title || '.' WHERE id = 2;
 SELECT a.updated_at = b.updated_at AS same_time, a.updated_at > now() AS first_after_now,
 	   b.updated_at - a.updated_at >= interval '10 ms' AS second_10ms_later
 FROM ts_posts a, ts_posts b WHERE a.id = 1 AND b.id = 2;
+-- and within one statement: each row reads the clock when it is written
+-- (the WHERE clause sleeps 2 ms before each row)
+UPDATE ts_posts SET title = title || '.'
+WHERE id IN (2, 3) AND (SELECT true FROM pg_sleep(0.002) WHERE ts_posts.id > 0);
+SELECT count(DISTINCT updated_at) AS distinct_times_in_one_statement,
+	   min(updated_at) > statement_timestamp() - interval '1 hour' AS recent
+FROM ts_posts WHERE id IN (2, 3);
 COMMIT;
 
 -- the clock is read once per row: a new row has created_at = updated_at

@@ -125,3 +125,18 @@ FROM unnest(ARRAY[
 	]) WITH ORDINALITY AS t(expr, n),
 	pg_temp.try_message(expr) AS r
 ORDER BY n;
+
+--
+-- Text output for every prefix length, inside arrays: array_out keeps each
+-- element's output string while it formats the next, so an output buffer
+-- one byte short (its terminator written into the next allocation) shows
+-- as a mangled array.  Lengths 5 and 37 fill a power-of-two chunk exactly.
+--
+SELECT count(*) AS prefix_lengths,
+	   count(*) FILTER (WHERE (ARRAY[a, b, c])::text =
+						'{' || a::text || ',' || b::text || ',' || c::text || '}') AS arrays_ok,
+	   count(*) FILTER (WHERE length(a::text) = n + (CASE WHEN n > 0 THEN 1 ELSE 0 END) + 26) AS lengths_ok
+FROM generate_series(0, 63) AS n,
+	LATERAL (SELECT typeid_from_uuid(repeat('p', n), '0188bac7-4afa-78aa-bc3b-bd1eef28d881') AS a,
+					typeid_from_uuid(repeat('q', n), '0188bac7-4afa-78aa-bc3b-bd1eef28d882') AS b,
+					typeid_from_uuid(repeat('r', n), '0188bac7-4afa-78aa-bc3b-bd1eef28d883') AS c) AS v;

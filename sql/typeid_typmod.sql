@@ -292,3 +292,26 @@ RESET parallel_setup_cost;
 RESET parallel_tuple_cost;
 RESET max_parallel_workers_per_gather;
 DROP TABLE tm_boundary;
+
+--
+-- One call site, several type modifiers: the length coercion function
+-- called directly with the typmods of three columns (a direct one, a
+-- registered one, and a direct one again).  The expected prefix it keeps
+-- between calls belongs to one typmod and must not serve another.
+--
+CREATE TABLE tm_many (u typeid('user'), o typeid('organization'), t typeid('team'));
+SELECT a.attname, typeid(v.id, a.atttypmod, false) AS coerced
+FROM (VALUES (1, 'u', 'user_01h455vb4pex5vsknk084sn02q'::typeid),
+			 (2, 'o', 'organization_01h455vb4pex5vsknk084sn02q'),
+			 (3, 't', 'team_01h455vb4pex5vsknk084sn02q'),
+			 (4, 'u', 'user_01h455vb4pex5vsknk084sn02r')) AS v(n, col, id)
+	JOIN pg_attribute a ON a.attrelid = 'tm_many'::regclass AND a.attname = v.col
+ORDER BY v.n;
+-- and a value of another prefix is refused for the typmod of this row
+SELECT typeid(v.id, a.atttypmod, false)
+FROM (VALUES (1, 'o', 'organization_01h455vb4pex5vsknk084sn02q'::typeid),
+			 (2, 't', 'organization_01h455vb4pex5vsknk084sn02q')) AS v(n, col, id)
+	JOIN pg_attribute a ON a.attrelid = 'tm_many'::regclass AND a.attname = v.col
+ORDER BY v.n;
+SELECT :'LAST_ERROR_SQLSTATE' AS sqlstate;
+DROP TABLE tm_many;
