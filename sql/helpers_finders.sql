@@ -143,6 +143,16 @@ DROP TABLE hf_memberships;
 CREATE TABLE hf_memberships (org integer PRIMARY KEY, note text);
 INSERT INTO hf_memberships VALUES (1, 'again');
 SELECT * FROM am.where(NULL::hf_memberships, '{"org": 1}');
+-- the kept plans of a dropped table are freed, at the next helper call
+CREATE TABLE hf_gone (id integer PRIMARY KEY, note text);
+SELECT count(*) FROM am.where(NULL::hf_gone, '{"note__startswith": "x"}');
+SELECT am.count(NULL::hf_gone, '{"id__gt": 1}');
+SELECT count(*) AS plans_kept FROM pg_backend_memory_contexts
+WHERE name = 'CachedPlanSource' AND ident LIKE '%hf_gone%';
+DROP TABLE hf_gone;
+SELECT am.count(NULL::hf_users) > 0 AS another_call;
+SELECT count(*) AS plans_left FROM pg_backend_memory_contexts
+WHERE name = 'CachedPlanSource' AND ident LIKE '%hf_gone%';
 -- am.find keeps its statement per model: a new key type, or a new primary
 -- key, is seen at once
 CREATE TABLE hf_keys (id integer PRIMARY KEY, code text NOT NULL UNIQUE);

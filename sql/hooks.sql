@@ -431,6 +431,47 @@ SELECT tgname, pg_get_triggerdef(oid) FROM pg_trigger WHERE tgrelid = 'hk_schema
 ALTER SCHEMA hk_schema RENAME TO hk_schema2;
 SELECT tgname, pg_get_triggerdef(oid) FROM pg_trigger WHERE tgrelid = 'hk_schema2.hk_t_renamed'::regclass;
 INSERT INTO hk_schema2.hk_t_renamed VALUES (1, 'still hooked');
+-- ALTER FUNCTION ... SET SCHEMA is followed (the name stays, the schema
+-- changes), and back
+ALTER FUNCTION hk_t_before_renamed(hk_schema2.hk_t_renamed) SET SCHEMA hk_schema2;
+SELECT fn_schema, fn_name FROM am.hook_registry WHERE tbl = 'hk_schema2.hk_t_renamed'::regclass;
+BEGIN;
+INSERT INTO hk_schema2.hk_t_renamed VALUES (100, 'function moved') RETURNING *;
+ROLLBACK;
+ALTER FUNCTION hk_schema2.hk_t_before_renamed(hk_schema2.hk_t_renamed) SET SCHEMA public;
+SELECT fn_schema, fn_name FROM am.hook_registry WHERE tbl = 'hk_schema2.hk_t_renamed'::regclass;
+-- dropping another function of the same name, which is no hook, keeps the
+-- hooks of the one that remains
+CREATE FUNCTION hk_t_before_renamed(integer) RETURNS integer LANGUAGE sql AS 'SELECT $1';
+DROP FUNCTION hk_t_before_renamed(integer);
+SELECT event, fn_schema, fn_name FROM am.hook_registry WHERE tbl = 'hk_schema2.hk_t_renamed'::regclass;
+BEGIN;
+INSERT INTO hk_schema2.hk_t_renamed VALUES (100, 'overload dropped') RETURNING *;
+ROLLBACK;
+-- a rename that fails in a subtransaction while another rename runs (here
+-- from the outer command's own event trigger) leaves nothing behind: the
+-- outer rename is followed
+CREATE FUNCTION hk_probe() RETURNS event_trigger LANGUAGE plpgsql AS $$
+BEGIN
+	IF current_setting('hk.probing', true) = 'on' THEN
+		RETURN;
+	END IF;
+	PERFORM set_config('hk.probing', 'on', true);
+	BEGIN
+		ALTER TABLE hk_no_such_table RENAME TO hk_never;
+	EXCEPTION WHEN undefined_table THEN
+		RAISE NOTICE 'hk_probe: the inner rename failed';
+	END;
+	PERFORM set_config('hk.probing', 'off', true);
+END
+$$;
+CREATE EVENT TRIGGER zz_hk_probe ON ddl_command_start WHEN TAG IN ('ALTER TABLE')
+	EXECUTE FUNCTION hk_probe();
+ALTER TABLE hk_schema2.hk_t_renamed RENAME TO hk_t_probed;
+SELECT tgname, pg_get_triggerdef(oid) FROM pg_trigger WHERE tgrelid = 'hk_schema2.hk_t_probed'::regclass;
+DROP EVENT TRIGGER zz_hk_probe;
+DROP FUNCTION hk_probe();
+ALTER TABLE hk_schema2.hk_t_probed RENAME TO hk_t_renamed;
 
 --
 -- Drops.  A dispatch trigger depends on the functions of the hooks it runs,
