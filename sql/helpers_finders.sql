@@ -85,6 +85,9 @@ SELECT name FROM am.find(NULL::hf_orgs, 'org_01h455vb4pex5vsknk084sn02r');
 SELECT name FROM am.find(NULL::hf_orgs, typeid_uuid('org_01h455vb4pex5vsknk084sn02q'));
 SELECT name FROM am.find(NULL::hf_orgs, typeid_uuid('org_01h455vb4pex5vsknk084sn02q')::text);
 SELECT name FROM am.find(NULL::hf_orgs, 'org_01h455vb4pex5vsknk084sn02q'::typeid);
+-- a UUID followed by more text is no bare UUID
+SELECT name FROM am.find(NULL::hf_orgs, typeid_uuid('org_01h455vb4pex5vsknk084sn02q')::text || 'x');
+SELECT :'LAST_ERROR_SQLSTATE' AS sqlstate;
 SELECT id FROM am.where(NULL::hf_orgs, after => 'org_01h455vb4pex5vsknk084sn02q');
 SELECT name FROM am.find(NULL::hf_orgs, 'user_01h455vb4pex5vsknk084sn02q');
 SELECT :'LAST_ERROR_SQLSTATE' AS sqlstate;

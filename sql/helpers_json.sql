@@ -105,6 +105,11 @@ SELECT am.as_json(NULL::hj_posts, include => (repeat('{"author": {"hj_posts": ',
 SELECT :'LAST_ERROR_SQLSTATE' AS sqlstate;
 SELECT am.as_json(NULL::hj_posts, include => (repeat('{"hj_comments": {"author": {}}, "hj_tags": {}, "hj_post_tags": {}, "author": {"hj_comments": {}, "hj_posts": ', 15) || '{}' || repeat('}}', 15))::jsonb);
 SELECT :'LAST_ERROR_SQLSTATE' AS sqlstate;
+-- the boundary: 7 relations a repetition, 14 repetitions and 2 more are
+-- 100 and pass; one more is refused
+SELECT jsonb_array_length(am.as_json(NULL::hj_posts, include => (repeat('{"hj_comments": {"author": {}}, "hj_tags": {}, "hj_post_tags": {}, "author": {"hj_comments": {}, "hj_posts": ', 14) || '{"hj_tags": {}, "hj_post_tags": {}}' || repeat('}}', 14))::jsonb)) AS includes_100;
+SELECT am.as_json(NULL::hj_posts, include => (repeat('{"hj_comments": {"author": {}}, "hj_tags": {}, "hj_post_tags": {}, "author": {"hj_comments": {}, "hj_posts": ', 14) || '{"hj_tags": {}, "hj_post_tags": {}, "hj_comments": {}}' || repeat('}}', 14))::jsonb);
+SELECT :'LAST_ERROR_SQLSTATE' AS sqlstate;
 SELECT * FROM am.where(NULL::hj_posts, order_by => repeat('id, ', 100) || 'id');
 SELECT :'LAST_ERROR_SQLSTATE' AS sqlstate;
 SELECT * FROM am.pluck(NULL::hj_posts, array_fill('id'::text, ARRAY[101]));

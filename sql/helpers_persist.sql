@@ -258,14 +258,21 @@ SELECT admin FROM am.toggle(NULL::hp_users, 1, 'admin');
 SELECT am.toggle(NULL::hp_users, 1, 'age');
 SELECT :'LAST_ERROR_SQLSTATE' AS sqlstate;
 SELECT count(*) FROM hp_calls();
-UPDATE hp_users SET updated_at = '2000-01-01' WHERE id = 1;
-SELECT id, updated_at > '2000-01-01' AS touched FROM am.touch(NULL::hp_users, 1);
+UPDATE hp_users SET created_at = '1999-01-01', updated_at = '2000-01-01' WHERE id = 1;
+SELECT id, updated_at > '2000-01-01' AS touched, created_at = '1999-01-01' AS created_kept
+FROM am.touch(NULL::hp_users, 1);
 SELECT event FROM hp_calls();
 -- touch uses the columns of the am_timestamps trigger
 CREATE TABLE hp_stamped (id integer PRIMARY KEY, made timestamptz, changed timestamptz);
 SELECT am.add_timestamps('hp_stamped', 'made', 'changed');
 INSERT INTO hp_stamped VALUES (1, '2000-01-01', '2000-01-01');
 SELECT made, changed > '2000-01-01' AS touched FROM am.touch(NULL::hp_stamped, 1);
+-- without the trigger, touch sets a column named updated_at
+CREATE TABLE hp_plain (id integer PRIMARY KEY, created_at timestamptz, updated_at timestamptz);
+INSERT INTO hp_plain VALUES (1, '1999-01-01', '2000-01-01');
+SELECT created_at = '1999-01-01' AS created_kept, updated_at > '2000-01-01' AS touched
+FROM am.touch(NULL::hp_plain, 1);
+DROP TABLE hp_plain;
 SELECT am.touch(NULL::hp_always, 1);
 SELECT :'LAST_ERROR_SQLSTATE' AS sqlstate;
 

@@ -112,6 +112,15 @@ SELECT :'LAST_ERROR_SQLSTATE' AS sqlstate;
 CREATE TABLE hr_lonely (id integer PRIMARY KEY);
 SELECT * FROM am.where(NULL::hr_lonely, '{"x___y": 1}');
 SELECT :'LAST_ERROR_SQLSTATE' AS sqlstate;
+-- a foreign key of several columns gives no relation, on either side
+CREATE TABLE hr_owners (id integer, kind text, name text, PRIMARY KEY (id, kind));
+CREATE TABLE hr_owned (id integer PRIMARY KEY, owner_id integer, owner_kind text,
+	FOREIGN KEY (owner_id, owner_kind) REFERENCES hr_owners);
+SELECT * FROM am.where(NULL::hr_owned, '{"owner___name": "x"}');
+SELECT :'LAST_ERROR_SQLSTATE' AS sqlstate;
+SELECT * FROM am.where(NULL::hr_owners, '{"hr_owned___id": 1}');
+SELECT :'LAST_ERROR_SQLSTATE' AS sqlstate;
+DROP TABLE hr_owned, hr_owners;
 ALTER TABLE hr_posts ADD COLUMN editor_id integer;
 ALTER TABLE hr_posts ADD CONSTRAINT hr_posts_editor_fk FOREIGN KEY (editor_id) REFERENCES hr_users;
 SELECT * FROM am.where(NULL::hr_users, '{"hr_posts___title": "x"}');
