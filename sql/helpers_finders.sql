@@ -39,6 +39,9 @@ SELECT :'LAST_ERROR_SQLSTATE' AS sqlstate;
 -- find_by: the first match by primary key, or NULL
 SELECT (am.find_by(NULL::hf_users, '{"age": 21}')).id;
 SELECT am.find_by(NULL::hf_users, '{"age": 99}') IS NULL AS no_match;
+-- several matches: the one with the lowest key
+SELECT (am.find_by(NULL::hf_users, '{"id__gt": 2}')).id AS first_of_several,
+	(SELECT min(id) FROM hf_users WHERE id > 2) AS lowest;
 -- first and last by primary key
 SELECT (am.first(NULL::hf_users)).id AS first, (am.last(NULL::hf_users)).id AS last,
 	(am.first(NULL::hf_users, '{"age__isnull": true}')).id AS first_null_age,

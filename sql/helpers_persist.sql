@@ -199,6 +199,10 @@ SELECT am.upsert(NULL::hp_users, '{"name": "x"}', '{name}');
 SELECT :'LAST_ERROR_SQLSTATE' AS sqlstate;
 SELECT am.upsert(NULL::hp_users, '{}');
 SELECT :'LAST_ERROR_SQLSTATE' AS sqlstate;
+SELECT am.upsert(NULL::hp_users, '{"email": "x@example.com"}', ARRAY['email', NULL]);
+SELECT :'LAST_ERROR_SQLSTATE' AS sqlstate;
+SELECT am.upsert(NULL::hp_users, '{"email": "x@example.com"}', '{}');
+SELECT :'LAST_ERROR_SQLSTATE' AS sqlstate;
 -- upsert_all
 SELECT id, email, name FROM am.upsert_all(NULL::hp_users, '[
 	{"email": "d@example.com", "name": "D2"},
@@ -216,6 +220,10 @@ SELECT id, email, name FROM am.find_or_create_by(NULL::hp_users, '{"email": "d@e
 SELECT count(*) FROM hp_calls();
 SELECT email, name, age FROM am.find_or_create_by(NULL::hp_users, '{"email": "g@example.com"}',
 	'{"name": "Gee", "age": 7}');
+SELECT event FROM hp_calls();
+-- a column in both: the conditions' value is written
+SELECT email, name FROM am.find_or_create_by(NULL::hp_users, '{"email": "k@example.com"}',
+	'{"email": "ignored@example.com", "name": "Kay"}');
 SELECT event FROM hp_calls();
 -- null in the conditions is IS NULL: the second call finds the first's row
 SELECT email, name, age FROM am.find_or_create_by(NULL::hp_users, '{"email": "h@example.com", "age": null}');

@@ -135,6 +135,11 @@ SET timezone = 'America/New_York';
 SELECT hw_ids('{"made_at__year": 2024}'), hw_ids('{"made_at__date": "2024-11-15"}'),
 	hw_ids('{"made_at__hour": 13}');
 SET timezone = 'UTC';
+-- the time transforms do not apply to a date (42883), as a date has no hour
+SELECT hw_ids('{"day__hour": 0}');
+SELECT :'LAST_ERROR_SQLSTATE' AS sqlstate;
+SELECT hw_ids('{"day__minute__gte": 0}');
+SELECT :'LAST_ERROR_SQLSTATE' AS sqlstate;
 
 -- logic: $or, $and, $not, arrays; two-valued ($not of a comparison with a
 -- NULL column is true)
