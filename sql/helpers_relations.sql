@@ -121,6 +121,16 @@ SELECT :'LAST_ERROR_SQLSTATE' AS sqlstate;
 SELECT * FROM am.where(NULL::hr_owners, '{"hr_owned___id": 1}');
 SELECT :'LAST_ERROR_SQLSTATE' AS sqlstate;
 DROP TABLE hr_owned, hr_owners;
+-- junction tables: exactly two foreign keys, both in the primary key; a
+-- table with three, or whose key leaves one out, gives has-many only
+CREATE TABLE hr_ja (id integer PRIMARY KEY);
+CREATE TABLE hr_jb (id integer PRIMARY KEY);
+CREATE TABLE hr_jc (id integer PRIMARY KEY);
+CREATE TABLE hr_j3 (a integer REFERENCES hr_ja, b integer REFERENCES hr_jb,
+	c integer REFERENCES hr_jc, PRIMARY KEY (a, b, c));
+CREATE TABLE hr_jhalf (a integer REFERENCES hr_ja, b integer REFERENCES hr_jb, PRIMARY KEY (a));
+SELECT * FROM am.where(NULL::hr_ja, '{"nope___id": 1}');
+DROP TABLE hr_j3, hr_jhalf, hr_ja, hr_jb, hr_jc;
 ALTER TABLE hr_posts ADD COLUMN editor_id integer;
 ALTER TABLE hr_posts ADD CONSTRAINT hr_posts_editor_fk FOREIGN KEY (editor_id) REFERENCES hr_users;
 SELECT * FROM am.where(NULL::hr_users, '{"hr_posts___title": "x"}');

@@ -301,6 +301,20 @@ ORDER BY n;
 -- a STRICT hook of (new, old) is fine where the old row always exists
 SELECT am.add_hook('hk_users', 'before_update', 'hk_strict(hk_users, hk_users)');
 SELECT am.remove_hook('hk_users', 'before_update', 'hk_strict(hk_users, hk_users)');
+-- a function made STRICT after it became a (new, old) before_save hook is
+-- not called for a new row (with no old row it would return NULL, which
+-- skips the write); updates still call it
+CREATE TABLE hk_strictly (id int, note text);
+CREATE FUNCTION hk_later_strict(new hk_strictly, old hk_strictly) RETURNS hk_strictly
+	LANGUAGE plpgsql AS $$ BEGIN new.note := 'hooked'; RETURN new; END $$;
+SELECT am.add_hook('hk_strictly', 'before_save', 'hk_later_strict(hk_strictly, hk_strictly)');
+INSERT INTO hk_strictly VALUES (1, 'plain') RETURNING *;
+ALTER FUNCTION hk_later_strict(hk_strictly, hk_strictly) STRICT;
+INSERT INTO hk_strictly VALUES (2, 'plain') RETURNING *;
+UPDATE hk_strictly SET id = id WHERE id = 2 RETURNING *;
+SELECT count(*) AS rows_written FROM hk_strictly;
+SELECT am.remove_hook('hk_strictly', 'before_save', 'hk_later_strict(hk_strictly, hk_strictly)');
+DROP TABLE hk_strictly CASCADE;
 -- removing what is not registered returns false
 SELECT am.remove_hook('hk_users', 'before_update', 'hk_strict(hk_users, hk_users)');
 -- ... and so does naming a function of the same name and number of arguments
@@ -684,6 +698,28 @@ INSERT INTO hk_tree VALUES (1, NULL, 'ada'), (2, NULL, 'bo');
 SELECT * FROM hk_tree ORDER BY id;
 SELECT fn, event, new FROM hk_calls;
 TRUNCATE hk_log;
+-- after a nested write whose hooks are of other events, am.hook_event() and
+-- am.hook_operation() are the outer hook's again
+CREATE TABLE hk_nest_a (id int);
+CREATE TABLE hk_nest_b (id int, note text);
+INSERT INTO hk_nest_b VALUES (1, '');
+CREATE FUNCTION hk_nest_b_mark(new hk_nest_b) RETURNS hk_nest_b LANGUAGE plpgsql AS $$
+BEGIN
+	new.note := am.hook_event() || ' ' || am.hook_operation();
+	RETURN new;
+END
+$$;
+CREATE FUNCTION hk_nest_a_after(new hk_nest_a) RETURNS void LANGUAGE plpgsql AS $$
+BEGIN
+	UPDATE hk_nest_b SET id = id WHERE id = 1;
+	RAISE NOTICE 'after the nested update: % %', am.hook_event(), am.hook_operation();
+END
+$$;
+SELECT am.add_hook('hk_nest_b', 'before_update', 'hk_nest_b_mark(hk_nest_b)');
+SELECT am.add_hook('hk_nest_a', 'after_create', 'hk_nest_a_after(hk_nest_a)');
+INSERT INTO hk_nest_a VALUES (1);
+SELECT note FROM hk_nest_b;
+DROP TABLE hk_nest_a, hk_nest_b CASCADE;
 
 --
 -- The dispatcher checks how it is called, and resolves its argument.
