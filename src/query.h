@@ -188,6 +188,9 @@ extern char *query_json_scalar_text(JsonbValue *v);
 /* query_finders.c */
 extern char *query_order_by_sql(QueryBuilder *qb, const char *order_by);
 extern char *query_id_text(FunctionCallInfo fcinfo, int argno, Oid argtype);
+extern void query_report_not_found(const char *relname, const char *keycolumn,
+								   FunctionCallInfo fcinfo, int argno,
+								   const char *idstr) pg_attribute_noreturn();
 
 /* query_plan_cache.c */
 extern SPIPlanPtr query_plan_acquire(QueryBuilder *qb, void **handle);

@@ -569,6 +569,24 @@ query_id_text(FunctionCallInfo fcinfo, int argno, Oid argtype)
 }
 
 /*
+ * P0002 for the id argument argno that matched no row of relname; idstr is
+ * its text form when the caller has it already (else NULL).  One wording
+ * for am.find and the persistence helpers.
+ */
+void
+query_report_not_found(const char *relname, const char *keycolumn,
+					   FunctionCallInfo fcinfo, int argno, const char *idstr)
+{
+	if (idstr == NULL)
+		idstr = query_id_text(fcinfo, argno,
+							  get_fn_expr_argtype(fcinfo->flinfo, argno));
+	ereport(ERROR,
+			(errcode(ERRCODE_NO_DATA_FOUND),
+			 errmsg("could not find \"%s\" with %s = %s",
+					relname, quote_identifier(keycolumn), idstr)));
+}
+
+/*
  * am.find(model, id "any") -> model; P0002 when missing
  */
 Datum
@@ -613,14 +631,7 @@ am_find(PG_FUNCTION_ARGS)
 	finder_run(&qb, 1);
 	result = first_row(&isnull);
 	if (isnull)
-	{
-		if (idstr == NULL)
-			idstr = query_id_text(fcinfo, 1, argtype);
-		ereport(ERROR,
-				(errcode(ERRCODE_NO_DATA_FOUND),
-				 errmsg("could not find \"%s\" with %s = %s",
-						entry->relname, quote_identifier(entry->column), idstr)));
-	}
+		query_report_not_found(entry->relname, entry->column, fcinfo, 1, idstr);
 	SPI_finish();
 	PG_RETURN_DATUM(result);
 }

@@ -833,18 +833,6 @@ append_id_condition(PersistStatement *st, int n)
 }
 
 /* P0002, as am.find raises it */
-static void
-report_not_found(PersistStatement *st, FunctionCallInfo fcinfo)
-{
-	if (st->idstr == NULL)
-		st->idstr = query_id_text(fcinfo, 1, get_fn_expr_argtype(fcinfo->flinfo, 1));
-	ereport(ERROR,
-			(errcode(ERRCODE_NO_DATA_FOUND),
-			 errmsg("could not find \"%s\" with %s = %s",
-					RelationGetRelationName(st->qb.rel),
-					quote_identifier(st->key.column), st->idstr)));
-}
-
 /* the row returned by the statement; P0002 when there is none */
 static Datum
 returned_row_or_not_found(PersistStatement *st, FunctionCallInfo fcinfo)
@@ -853,7 +841,8 @@ returned_row_or_not_found(PersistStatement *st, FunctionCallInfo fcinfo)
 	Datum		result = persist_first_row(&isnull);
 
 	if (isnull)
-		report_not_found(st, fcinfo);
+		query_report_not_found(RelationGetRelationName(st->qb.rel),
+							   st->key.column, fcinfo, 1, st->idstr);
 	return result;
 }
 
@@ -1130,6 +1119,20 @@ create_built(FunctionCallInfo fcinfo, ShapeKey *key, bool *isnull)
 	return result;
 }
 
+/* the given attributes as the parameters of the shape's columns */
+static void
+shape_column_params(PersistShape *shape, ShapeAttr *given, int n,
+					Datum *values, char *nulls)
+{
+	for (int i = 0; i < n; i++)
+	{
+		bool		null;
+
+		values[i] = shape_value(&shape->columns[i], &given[i].value, &null);
+		nulls[i] = null ? 'n' : ' ';
+	}
+}
+
 /* am.create with a kept shape: the given attributes are its columns */
 static Datum
 create_cached(PersistShape *shape, ShapeAttr *given, int n, bool *isnull)
@@ -1137,18 +1140,11 @@ create_cached(PersistShape *shape, ShapeAttr *given, int n, bool *isnull)
 	Datum	   *values = palloc(sizeof(Datum) * Max(shape->nparams, 1));
 	char	   *nulls = palloc(sizeof(char) * Max(shape->nparams, 1));
 	Datum		result;
-	int			i;
 
 	Assert(n == shape->ncolumns && shape->first_column_param == 0);
 	if (SPI_connect() != SPI_OK_CONNECT)
 		elog(ERROR, "SPI_connect failed");
-	for (i = 0; i < n; i++)
-	{
-		bool		null;
-
-		values[i] = shape_value(&shape->columns[i], &given[i].value, &null);
-		nulls[i] = null ? 'n' : ' ';
-	}
+	shape_column_params(shape, given, n, values, nulls);
 	shape_run(shape, values, nulls);
 	result = persist_first_row(isnull);
 	SPI_finish();
@@ -1410,7 +1406,6 @@ update_cached(FunctionCallInfo fcinfo, PersistShape *shape, ShapeAttr *given,
 	char	   *idstr = NULL;
 	Datum		result;
 	bool		isnull;
-	int			i;
 
 	Assert(n == shape->ncolumns && shape->first_column_param == 1);
 	if (SPI_connect() != SPI_OK_CONNECT)
@@ -1424,27 +1419,12 @@ update_cached(FunctionCallInfo fcinfo, PersistShape *shape, ShapeAttr *given,
 										  "id");
 	}
 	nulls[0] = ' ';
-	for (i = 0; i < n; i++)
-	{
-		bool		null;
-
-		values[i + 1] = shape_value(&shape->columns[i], &given[i].value,
-									&null);
-		nulls[i + 1] = null ? 'n' : ' ';
-	}
+	shape_column_params(shape, given, n, values + 1, nulls + 1);
 	shape_run(shape, values, nulls);
 	result = persist_first_row(&isnull);
 	if (isnull)
-	{
-		/* P0002, as the built statement raises it */
-		if (idstr == NULL)
-			idstr = query_id_text(fcinfo, 1, argtype);
-		ereport(ERROR,
-				(errcode(ERRCODE_NO_DATA_FOUND),
-				 errmsg("could not find \"%s\" with %s = %s",
-						shape->relname, quote_identifier(shape->keycolumn),
-						idstr)));
-	}
+		query_report_not_found(shape->relname, shape->keycolumn, fcinfo, 1,
+							   idstr);
 	SPI_finish();
 	return result;
 }
